@@ -1,0 +1,3 @@
+from lstm_explorer.cli import main
+
+main()

@@ -1,0 +1,202 @@
+"""The `lstm-explore` command line: flags in, library calls, renderers out.
+
+Every LSTM flag is generated from the catalogue, so this module holds no list of argument names.
+Nothing here imports TensorFlow at module level; `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from lstm_explorer.catalogue import ARGUMENTS, VOCABULARY, Argument, Kind, Panel
+from lstm_explorer.config import build_config
+from lstm_explorer.errors import ExplorerError, UsageError
+
+DEFAULT_RANDOM_SEED = 42
+MAX_RANDOM_SEED = 2**32 - 1
+
+
+class ExplorerGroup(TyperGroup):
+    """Turns every failure into one `Error: …` line with exit status 2 (usage) or 1 (runtime).
+
+    Typer's own error box spans several lines; scripts and people both want one. Tracebacks appear
+    only with --debug, which is looked for in the raw arguments because parsing may be what failed.
+    """
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv
+        extra.pop("standalone_mode", None)
+        try:
+            outcome = super().main(args=argv, prog_name=prog_name or "lstm-explore", standalone_mode=False, **extra)
+        except KeyboardInterrupt:
+            _report("interrupted", debug=False)
+            sys.exit(130)
+        except typer.Abort:
+            _report("aborted", debug=False)
+            sys.exit(1)
+        except typer.TyperException as error:
+            _report(error.format_message(), debug)
+            sys.exit(getattr(error, "exit_code", 2))
+        except ExplorerError as error:
+            _report(str(error), debug)
+            sys.exit(error.exit_code)
+        except Exception as error:  # The last line of defence: never a bare traceback.
+            _report(f"unexpected {type(error).__name__}: {error} (run again with --debug for the traceback)", debug)
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) else 0)
+
+
+def _report(message: str, debug: bool) -> None:
+    if debug and sys.exc_info()[0] is not None:
+        traceback.print_exc()
+    sys.stderr.write(f"Error: {' '.join(str(message).split())}\n")
+    sys.stderr.flush()
+
+
+def _help(argument: Argument) -> str:
+    text = argument.summary
+    if argument.kind in VOCABULARY:
+        examples = {
+            Kind.ACTIVATION: "a name such as relu, or none",
+            Kind.INITIALIZER: "a name or a call: glorot_uniform, constant(0.5), random_normal(stddev=0.05)",
+            Kind.REGULARIZER: "a name or a call: l2(0.001), l1_l2(l1=0.01, l2=0.01), or none",
+            Kind.CONSTRAINT: "a name or a call: max_norm(2.0), non_neg, or none",
+        }
+        text += f" Takes {examples[argument.kind]}."
+    return escape(text)
+
+
+def _option(argument: Argument) -> tuple[Any, object]:
+    """The (annotation, default) pair Typer needs to turn one catalogue entry into a flag."""
+    kind = argument.kind
+    help_text = _help(argument)
+    panel = argument.panel.value
+    if kind is Kind.BOOL:
+        decl = f"{argument.flag}/--no-{argument.flag[2:]}"
+        return Annotated[bool, typer.Option(decl, help=help_text, rich_help_panel=panel)], argument.default
+    if kind is Kind.TIME_MAJOR:
+        decl = f"{argument.flag}/--no-{argument.flag[2:]}"
+        return (
+            Annotated[Optional[bool], typer.Option(decl, help=help_text, rich_help_panel=panel, show_default=False)],
+            None,
+        )
+    python_type: Any = {
+        Kind.POSITIVE_INT: int,
+        Kind.RATE: float,
+        Kind.SEED: Optional[int],
+        Kind.IMPLEMENTATION: Optional[int],
+    }.get(kind, str)
+    default = argument.default
+    if python_type is str:
+        default = "none" if default is None else str(default)
+    metavar = {Kind.CUDNN: "[auto|true|false]", Kind.IMPLEMENTATION: "[1|2]"}.get(kind)
+    option = typer.Option(argument.flag, help=help_text, rich_help_panel=panel, metavar=metavar)
+    return Annotated[python_type, option], default
+
+
+def with_lstm_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command one flag per catalogue argument; it receives their values as **kwargs."""
+    own = [p for p in inspect.signature(func).parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    generated = []
+    for argument in ARGUMENTS:
+        annotation, default = _option(argument)
+        generated.append(
+            inspect.Parameter(argument.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        )
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    signature = inspect.Signature(own + generated)
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    del wrapper.__wrapped__  # type: ignore[attr-defined]
+    return wrapper
+
+
+def explicit_arguments(ctx: typer.Context) -> frozenset[str]:
+    """The LSTM arguments the user actually typed, as opposed to defaults."""
+    return frozenset(
+        a.name for a in ARGUMENTS
+        if (source := ctx.get_parameter_source(a.name)) is not None and source.name != "DEFAULT"
+    )
+
+
+IO = Panel.IO.value
+
+app = typer.Typer(
+    cls=ExplorerGroup,
+    invoke_without_command=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=(
+        "Build a Keras LSTM layer from flags, run it on the tutorial's 10 × 2 sample (or your data), "
+        "and show its summary, parameter arithmetic, weights, outputs and Keras's own docs."
+    ),
+)
+
+
+@app.callback()
+@with_lstm_options
+def run_command(
+    ctx: typer.Context,
+    input_path: Annotated[
+        Optional[str],
+        typer.Option("--input", help="Read the input from a .npy, .json (nested lists) or .csv file (rows are timesteps).", rich_help_panel=IO, metavar="PATH"),
+    ] = None,
+    batch: Annotated[Optional[int], typer.Option(help="Generate an input with this many samples.", rich_help_panel=IO, show_default=False)] = None,
+    timesteps: Annotated[Optional[int], typer.Option(help="Generate an input with this many timesteps [default: 10].", rich_help_panel=IO, show_default=False)] = None,
+    features: Annotated[Optional[int], typer.Option(help="Generate an input with this many features [default: 2].", rich_help_panel=IO, show_default=False)] = None,
+    random_seed: Annotated[int, typer.Option(help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.", rich_help_panel=IO)] = DEFAULT_RANDOM_SEED,
+    training: Annotated[bool, typer.Option("--training", help="Call the layer in training mode (dropout active).", rich_help_panel=IO)] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=IO)] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Let TensorFlow's own log lines through.", rich_help_panel=IO)] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and TensorFlow's log lines on errors.", rich_help_panel=IO)] = False,
+    **lstm: Any,
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from lstm_explorer import engine, inputs
+
+    config = build_config(lstm, explicit_arguments(ctx))
+    if not 0 <= random_seed <= MAX_RANDOM_SEED:
+        raise UsageError(f"--random-seed must be between 0 and {MAX_RANDOM_SEED}, got {random_seed}")
+    sizes = {"--batch": batch, "--timesteps": timesteps, "--features": features}
+    given = [flag for flag, size in sizes.items() if size is not None]
+    if input_path is not None and given:
+        raise UsageError(f"--input can't be combined with {', '.join(given)}: the file fixes the shape")
+    if input_path is not None:
+        data = inputs.load(input_path)
+    elif given:
+        data = inputs.generated(batch, timesteps, features)
+    else:
+        data = inputs.tutorial_sample()
+    result = engine.run(config, data, random_seed=random_seed, training=training, verbose=verbose or debug)
+    if json_output:
+        from lstm_explorer.render.json_view import dumps
+
+        sys.stdout.write(dumps(result) + "\n")
+        return
+    from rich.console import Console
+
+    from lstm_explorer.render.rich_view import render
+
+    render(result, Console())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,152 @@
+"""A validated, TensorFlow-free description of one LSTM configuration.
+
+Values are checked here, before Keras sees them, because Keras's own messages name no flag, some are
+bare TypeErrors, and some values (dropout 1.5) it silently clamps.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from lstm_explorer.catalogue import (
+    ARGUMENTS,
+    BY_NAME,
+    UNUSABLE_ACTIVATIONS,
+    VOCABULARY,
+    Argument,
+    Kind,
+)
+from lstm_explorer.errors import UsageError
+from lstm_explorer.specs import Spec, parse_spec, unknown_name_message
+
+CUDNN_CHOICES = {"auto": "auto", "true": True, "false": False}
+
+
+@dataclass(frozen=True)
+class LSTMConfig:
+    """Resolved argument values, keyed by Keras argument name, plus which ones the user set."""
+
+    values: Mapping[str, object]
+    explicit: frozenset[str] = field(default_factory=frozenset)
+
+    def __getitem__(self, name: str) -> object:
+        return self.values[name]
+
+    def is_default(self, name: str) -> bool:
+        return self.values[name] == _defaults()[name]
+
+    def keras_kwargs(self) -> dict[str, object]:
+        """The arguments to hand to `keras.layers.LSTM`, specs still unresolved.
+
+        `implementation` is passed through when set, so the real layer sees what the user's Keras 2
+        code would pass; `time_major` never gets here (validation refuses True, False is a no-op).
+        """
+        kwargs = {a.name: self.values[a.name] for a in ARGUMENTS if a.is_keras3_argument}
+        if self.values["implementation"] is not None:
+            kwargs["implementation"] = self.values["implementation"]
+        return kwargs
+
+    def notes(self) -> list[str]:
+        """What the user should know about this configuration before reading any numbers."""
+        notes = []
+        if self.values["implementation"] is not None:
+            notes.append(
+                f"--implementation {self.values['implementation']} is accepted and ignored by Keras 3 "
+                "(Keras 2 used it to pick between two kernels); the numbers are the same without it."
+            )
+        if self.values["time_major"] is False:
+            notes.append("--no-time-major is Keras 2's default layout; Keras 3 removed the argument, so nothing changes.")
+        for name in ("dropout", "recurrent_dropout"):
+            if self.values[name] == 1.0:
+                notes.append(f"--{name.replace('_', '-')} 1.0: Keras treats a rate of exactly 1 as no dropout at all.")
+        return notes
+
+
+def _validate(argument: Argument, raw: object) -> object:
+    flag, kind = argument.flag, argument.kind
+    if kind is Kind.POSITIVE_INT:
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+            raise UsageError(f"{flag} must be a positive integer, got {raw!r}")
+        return raw
+    if kind is Kind.BOOL:
+        return bool(raw)
+    if kind is Kind.RATE:
+        value = float(raw)  # type: ignore[arg-type]
+        if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+            raise UsageError(f"{flag} must be between 0 and 1, got {raw!r} (Keras would silently clamp it)")
+        return value
+    if kind is Kind.SEED:
+        if raw is None:
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+            raise UsageError(f"{flag} must be a non-negative integer, got {raw!r}")
+        return raw
+    if kind is Kind.ACTIVATION:
+        return _activation(flag, str(raw))
+    if kind in (Kind.INITIALIZER, Kind.REGULARIZER, Kind.CONSTRAINT):
+        return _spec(argument, raw)
+    if kind is Kind.CUDNN:
+        key = str(raw).strip().lower()
+        if key not in CUDNN_CHOICES:
+            raise UsageError(f"{flag} must be auto, true or false, got {raw!r}")
+        return CUDNN_CHOICES[key]
+    if kind is Kind.IMPLEMENTATION:
+        if raw is not None and (isinstance(raw, bool) or raw not in (1, 2)):
+            raise UsageError(f"{flag} must be 1 or 2 (and Keras 3 ignores it), got {raw!r}")
+        return raw
+    if kind is Kind.TIME_MAJOR:
+        if raw:
+            raise UsageError(
+                f"{flag} was removed in Keras 3: LSTM always takes (batch, timesteps, features). "
+                "Transpose time-major data first, e.g. np.transpose(x, (1, 0, 2)), and drop the flag"
+            )
+        return raw
+    raise AssertionError(f"no validation for {kind}")
+
+
+def _activation(flag: str, text: str) -> str | None:
+    name = text.strip()
+    if name.lower() == "none":
+        return None
+    if name in UNUSABLE_ACTIVATIONS:
+        raise UsageError(f"{flag} {name} can't be used inside an LSTM: {UNUSABLE_ACTIVATIONS[name]}")
+    if name not in VOCABULARY[Kind.ACTIVATION]:
+        raise UsageError(unknown_name_message(flag, "activation", name, VOCABULARY[Kind.ACTIVATION] + ("none",)))
+    return name
+
+
+def _spec(argument: Argument, raw: object) -> Spec | None:
+    if raw is None or isinstance(raw, Spec):
+        spec = raw
+    else:
+        spec = parse_spec(str(raw), argument.flag)
+    what = argument.kind.value.removesuffix(" spec")
+    if spec is None:
+        if argument.kind is Kind.INITIALIZER:
+            raise UsageError(f"{argument.flag} can't be none: every weight needs an initializer, e.g. zeros")
+        return None
+    names = VOCABULARY[argument.kind]
+    if spec.name not in names:
+        raise UsageError(unknown_name_message(argument.flag, what, spec.name, names))
+    return spec
+
+
+@functools.cache
+def _defaults() -> dict[str, object]:
+    return {a.name: _validate(a, a.default) for a in ARGUMENTS}
+
+
+def build_config(raw: Mapping[str, object], explicit: frozenset[str] | set[str] = frozenset()) -> LSTMConfig:
+    """Validate raw flag values (missing ones take the catalogue default) into an LSTMConfig."""
+    unknown = set(raw) - set(BY_NAME)
+    if unknown:
+        raise UsageError(f"unknown LSTM arguments: {', '.join(sorted(unknown))}")
+    values = {a.name: _validate(a, raw.get(a.name, a.default)) for a in ARGUMENTS}
+    return LSTMConfig(values, frozenset(explicit))
+
+
+def default_config() -> LSTMConfig:
+    return build_config({})

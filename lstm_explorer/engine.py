@@ -1,0 +1,237 @@
+"""Build the real Keras LSTM for a configuration, call it on the input, and collect what came out.
+
+This is the only module that imports TensorFlow, and it does so inside functions, so `--help` and
+`explain` never pay for it. Everything returned is plain data (numpy arrays, tuples, strings).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from lstm_explorer.catalogue import BY_NAME, SPEC_MODULES
+from lstm_explorer.config import LSTMConfig
+from lstm_explorer.errors import RunFailure, UsageError
+from lstm_explorer.inputs import InputData
+from lstm_explorer.quiet import muted
+from lstm_explorer.specs import Spec
+
+GATES: tuple[tuple[str, str], ...] = (
+    ("i", "input gate"),
+    ("f", "forget gate"),
+    ("c", "candidate c̃"),
+    ("o", "output gate"),
+)
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class NamedArray:
+    """A tensor the layer returned or holds, with the name and meaning a reader needs."""
+
+    name: str
+    description: str
+    values: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.values.shape)
+
+
+@dataclass(frozen=True)
+class ParamCount:
+    """The parameter count as a formula with the numbers filled in, and its result."""
+
+    formula: str
+    worked: str
+    value: int
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run produced, ready for any renderer."""
+
+    config: LSTMConfig
+    input: InputData
+    outputs: list[NamedArray]
+    weights: list[NamedArray]
+    layer_name: str
+    input_shape: tuple[int | None, ...]
+    output_shapes: list[tuple[int | None, ...]]
+    param_count: int
+    param_formula: ParamCount
+    random_seed: int
+    training: bool
+    keras_version: str
+    tensorflow_version: str
+    notes: list[str] = field(default_factory=list)
+
+
+def param_count(units: int, input_dim: int, use_bias: bool) -> ParamCount:
+    """4 gates, each with an input kernel column block, a recurrent block and (maybe) a bias."""
+    if use_bias:
+        value = 4 * (units * (input_dim + units) + units)
+        return ParamCount(
+            "4 × (units × (input_dim + units) + units)",
+            f"4 × ({units} × ({input_dim} + {units}) + {units}) = {value}",
+            value,
+        )
+    value = 4 * units * (input_dim + units)
+    return ParamCount(
+        "4 × units × (input_dim + units)",
+        f"4 × {units} × ({input_dim} + {units}) = {value}",
+        value,
+    )
+
+
+def gate_columns(units: int) -> list[tuple[str, str, int, int]]:
+    """Which columns of kernel, recurrent_kernel and bias belong to which gate: (gate, meaning, start, stop)."""
+    return [(gate, meaning, k * units, (k + 1) * units) for k, (gate, meaning) in enumerate(GATES)]
+
+
+def clean_keras_message(error: BaseException) -> str:
+    """Keras wraps call-time errors in a banner with ANSI codes; keep the sentence that matters."""
+    text = _ANSI.sub("", str(error))
+    text = re.sub(r"Exception encountered when calling [\w.]+\(\)\.\s*", "", text)
+    text = text.split("Arguments received by")[0]
+    return " ".join(text.split()) or type(error).__name__
+
+
+def _import_keras() -> tuple[ModuleType, ModuleType]:
+    import keras
+    import tensorflow as tf
+
+    return keras, tf
+
+
+def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None) -> Any:
+    if spec is None:
+        return None
+    argument = BY_NAME[argument_name]
+    module = getattr(keras, SPEC_MODULES[argument.kind])
+    try:
+        return getattr(module, spec.name)(*spec.args, **dict(spec.kwargs))
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"{argument.flag} {spec}: {clean_keras_message(error)}") from error
+
+
+def cudnn_failed_conditions(config: LSTMConfig) -> list[str]:
+    """The cuDNN kernel's requirements (Keras's LSTM docstring) this configuration does not meet."""
+    checks = [
+        (config["activation"] == "tanh", "activation must be tanh"),
+        (config["recurrent_activation"] == "sigmoid", "recurrent_activation must be sigmoid"),
+        (config["recurrent_dropout"] == 0.0, "recurrent_dropout must be 0"),
+        (config["unroll"] is False, "unroll must be False"),
+        (config["use_bias"] is True, "use_bias must be True"),
+    ]
+    return [text for met, text in checks if not met]
+
+
+def _check_cudnn_request(config: LSTMConfig, tf: ModuleType) -> None:
+    if config["use_cudnn"] is not True:
+        return
+    failed = cudnn_failed_conditions(config)
+    if failed:
+        raise UsageError(f"--use-cudnn true can't be met by this configuration: {'; '.join(failed)}. Use auto or false")
+    if not tf.config.list_physical_devices("GPU"):
+        raise UsageError("--use-cudnn true needs a GPU with cuDNN and TensorFlow sees none here; use auto (the default) or false")
+
+
+def keras_layer_kwargs(config: LSTMConfig, keras: ModuleType) -> dict[str, Any]:
+    """The configuration as keyword arguments for `keras.layers.LSTM`, specs turned into Keras objects."""
+    kwargs = config.keras_kwargs()
+    for name, value in kwargs.items():
+        if isinstance(value, Spec):
+            kwargs[name] = _resolve_spec(keras, name, value)
+    return kwargs
+
+
+def run(
+    config: LSTMConfig,
+    data: InputData,
+    *,
+    random_seed: int,
+    training: bool = False,
+    verbose: bool = False,
+) -> RunResult:
+    """Build a one-layer model with the input's full shape (batch included) and call it once."""
+    with muted(verbose):
+        keras, tf = _import_keras()
+        _check_cudnn_request(config, tf)
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(random_seed)
+        kwargs = keras_layer_kwargs(config, keras)
+        x = data.values
+        try:
+            layer = keras.layers.LSTM(**kwargs, name="lstm")
+            inputs = keras.Input(batch_shape=x.shape)
+            model = keras.Model(inputs, layer(inputs))
+        except (TypeError, ValueError) as error:
+            raise UsageError(f"Keras rejected this configuration: {clean_keras_message(error)}") from error
+        try:
+            returned = model(x, training=training)
+        except Exception as error:  # Keras raises many types at call time; all are reported alike.
+            raise RunFailure(f"the LSTM call failed: {clean_keras_message(error)}") from error
+        tensors = returned if isinstance(returned, (list, tuple)) else [returned]
+        outputs = _name_outputs(config, [np.asarray(t) for t in tensors])
+        weights = [
+            NamedArray(w.name, _WEIGHT_MEANINGS.get(w.name, ""), np.asarray(w.numpy()))
+            for w in layer.weights
+        ]
+        return RunResult(
+            config=config,
+            input=data,
+            outputs=outputs,
+            weights=weights,
+            layer_name=layer.name,
+            input_shape=tuple(model.inputs[0].shape),
+            output_shapes=[tuple(t.shape) for t in model.outputs],
+            param_count=int(layer.count_params()),
+            param_formula=param_count(config["units"], x.shape[-1], config["use_bias"]),  # type: ignore[arg-type]
+            random_seed=random_seed,
+            training=training,
+            keras_version=keras.__version__,
+            tensorflow_version=_tensorflow_version(tf),
+            notes=config.notes() + _run_notes(config, training),
+        )
+
+
+_WEIGHT_MEANINGS = {
+    "kernel": "K: input x_t → the four gates",
+    "recurrent_kernel": "R: previous h → the four gates",
+    "bias": "b: one bias per gate and unit",
+}
+
+
+def _name_outputs(config: LSTMConfig, arrays: list[np.ndarray]) -> list[NamedArray]:
+    if config["return_sequences"]:
+        first = NamedArray("sequence", "h at every timestep", arrays[0])
+    else:
+        first = NamedArray("last_output", "h after the last timestep", arrays[0])
+    named = [first]
+    if config["return_state"]:
+        named.append(NamedArray("final_h", "final hidden state h", arrays[1]))
+        named.append(NamedArray("final_c", "final cell state c", arrays[2]))
+    return named
+
+
+def _run_notes(config: LSTMConfig, training: bool) -> list[str]:
+    notes = []
+    if not training and (config["dropout"] or config["recurrent_dropout"]):
+        notes.append("Dropout acts only in training mode; this is an inference call, so it changed nothing (add --training).")
+    if config["go_backwards"] and config["return_sequences"]:
+        notes.append("go_backwards: the sequence comes back in reversed time order: row 0 is h after reading the last timestep, which was read first.")
+    return notes
+
+
+def _tensorflow_version(tf: ModuleType) -> str:
+    try:
+        return importlib.metadata.version("tensorflow")
+    except importlib.metadata.PackageNotFoundError:
+        return str(tf.__version__)

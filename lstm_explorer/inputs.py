@@ -1,0 +1,155 @@
+"""Where the input sequence comes from: the tutorial's sample, a file, or a generated pattern.
+
+Every path ends in `validate`, so the engine only ever sees a finite float32 array of shape
+(batch, timesteps, features). Files are only read, and `.npy` files are loaded without pickle.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lstm_explorer.errors import RunFailure, UsageError
+
+TUTORIAL_TIMESTEPS = 10
+TUTORIAL_FEATURES = 2
+SUFFIXES = (".npy", ".json", ".csv")
+
+
+@dataclass(frozen=True)
+class InputData:
+    """The batch fed to the layer and a human description of where it came from."""
+
+    values: np.ndarray
+    source: str
+
+
+def counting_pattern(batch: int, timesteps: int, features: int) -> np.ndarray:
+    """1, 2, 3, … laid out as (batch, timesteps, features): for 1 × 10 × 2 it is the tutorial's sample.
+
+    Deterministic and easy to read back from the tables, which matters more here than realism.
+    """
+    return np.arange(1, batch * timesteps * features + 1, dtype=np.float32).reshape(batch, timesteps, features)
+
+
+def tutorial_sample() -> InputData:
+    return InputData(
+        counting_pattern(1, TUTORIAL_TIMESTEPS, TUTORIAL_FEATURES),
+        "the tutorial's sample [[1, 2], [3, 4], …, [19, 20]]",
+    )
+
+
+def generated(batch: int | None, timesteps: int | None, features: int | None) -> InputData:
+    """The counting pattern in the shape asked for; missing sizes take the tutorial's."""
+    sizes = {
+        "--batch": 1 if batch is None else batch,
+        "--timesteps": TUTORIAL_TIMESTEPS if timesteps is None else timesteps,
+        "--features": TUTORIAL_FEATURES if features is None else features,
+    }
+    for flag, size in sizes.items():
+        if size < 1:
+            raise UsageError(f"{flag} must be a positive integer, got {size}")
+    b, t, f = sizes.values()
+    return InputData(counting_pattern(b, t, f), f"generated counting pattern 1 … {b * t * f}")
+
+
+def load(path_text: str) -> InputData:
+    """Read a `.npy`, `.json` or `.csv` file the user named with --input."""
+    path = Path(path_text)
+    flag = f"--input {path_text}"
+    if not path_text.strip():
+        raise UsageError("--input is empty: give the path of a .npy, .json or .csv file")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(f"{flag}: unsupported file type {suffix or '(none)'!r}; use .npy, .json or .csv")
+    if not path.exists():
+        raise UsageError(f"{flag}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{flag} is a directory; give a .npy, .json or .csv file")
+    try:
+        if suffix == ".npy":
+            array = _read_npy(path, flag)
+        elif suffix == ".json":
+            array = _read_json(path, flag)
+        else:
+            array = _read_csv(path, flag)
+    except OSError as error:
+        raise RunFailure(f"{flag}: cannot read it: {error.strerror or error}") from error
+    return InputData(validate(array, flag), f"{path_text}")
+
+
+def _read_npy(path: Path, flag: str) -> np.ndarray:
+    try:
+        array = np.load(path, allow_pickle=False)
+    except ValueError as error:
+        if "pickle" in str(error).lower():
+            raise UsageError(f"{flag} holds Python objects; refusing to unpickle them. Save a numeric array") from None
+        raise UsageError(f"{flag} is not a valid .npy file ({error})") from None
+    except (EOFError, UnicodeDecodeError) as error:
+        raise UsageError(f"{flag} is not a valid .npy file ({error or 'truncated'})") from None
+    if not isinstance(array, np.ndarray):
+        raise UsageError(f"{flag} holds an archive, not one array; save it with np.save")
+    return array
+
+
+def _read_json(path: Path, flag: str) -> np.ndarray:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"{flag} is not valid JSON ({error})") from None
+    try:
+        return np.asarray(data, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise UsageError(
+            f"{flag} must hold nested lists of numbers of equal length (timesteps × features, or batch × timesteps × features)"
+        ) from None
+
+
+def _read_csv(path: Path, flag: str) -> np.ndarray:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{flag} is not a UTF-8 text file") from None
+    rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise UsageError(f"{flag} is empty; write one timestep per row, one feature per column")
+    values = []
+    for r, row in enumerate(rows, start=1):
+        parsed = []
+        for c, cell in enumerate(row, start=1):
+            try:
+                parsed.append(float(cell))
+            except ValueError:
+                header = " (a header row is not supported)" if r == 1 else ""
+                raise UsageError(f"{flag}: row {r}, column {c}: {cell.strip()!r} is not a number{header}") from None
+        if values and len(parsed) != len(values[0]):
+            raise UsageError(f"{flag}: row {r} has {len(parsed)} columns, row 1 has {len(values[0])}")
+        values.append(parsed)
+    return np.asarray(values, dtype=np.float64)
+
+
+def validate(array: np.ndarray, flag: str) -> np.ndarray:
+    """Check rank, size, type and finiteness; return float32 of shape (batch, timesteps, features)."""
+    if array.dtype.kind not in "biuf":
+        raise UsageError(f"{flag} holds {array.dtype} values; it must hold real numbers")
+    if array.ndim not in (2, 3):
+        raise UsageError(
+            f"{flag} is {array.ndim}-D with shape {array.shape}; it must be 2-D (timesteps, features) "
+            "or 3-D (batch, timesteps, features)"
+        )
+    if array.ndim == 2:
+        array = array[np.newaxis]
+    if 0 in array.shape:
+        raise UsageError(f"{flag} has shape {array.shape}; every dimension must be at least 1")
+    converted = array.astype(np.float32)
+    finite = np.isfinite(converted)
+    if not finite.all():
+        where = tuple(int(i) for i in np.argwhere(~finite)[0])
+        bad = converted[where]
+        reason = "NaN" if np.isnan(bad) else "Inf (or too large for float32)"
+        raise UsageError(f"{flag} contains {reason} at index {where}; every value must be finite")
+    return converted

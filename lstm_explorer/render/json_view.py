@@ -1,0 +1,77 @@
+"""The run as one JSON document, for scripts. Key names are a promise: scripts rely on them."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+from lstm_explorer.catalogue import ARGUMENTS
+from lstm_explorer.config import LSTMConfig
+from lstm_explorer.engine import NamedArray, RunResult, gate_columns
+from lstm_explorer.specs import Spec
+
+
+def jsonable_value(value: object) -> object:
+    """A configuration value as JSON: specs as their canonical text, everything else as is."""
+    return str(value) if isinstance(value, Spec) else value
+
+
+def config_document(config: LSTMConfig) -> dict[str, object]:
+    return {a.name: jsonable_value(config[a.name]) for a in ARGUMENTS}
+
+
+def _finite_list(array: np.ndarray) -> Any:
+    """Nested lists of floats; NaN and ±Inf (e.g. from an exponential activation) become null."""
+    values = array.astype(np.float64).tolist()
+
+    def clean(item: Any) -> Any:
+        if isinstance(item, list):
+            return [clean(x) for x in item]
+        return item if math.isfinite(item) else None
+
+    return clean(values)
+
+
+def _array(named: NamedArray) -> dict[str, object]:
+    return {
+        "name": named.name,
+        "description": named.description,
+        "shape": list(named.shape),
+        "values": _finite_list(named.values),
+    }
+
+
+def to_document(result: RunResult) -> dict[str, object]:
+    units = int(result.config["units"])  # type: ignore[call-overload]
+    gates = {gate: [start, stop] for gate, _, start, stop in gate_columns(units)}
+    return {
+        "config": config_document(result.config),
+        "explicit": [a.name for a in ARGUMENTS if a.name in result.config.explicit],
+        "input": {
+            "shape": list(result.input.values.shape),
+            "source": result.input.source,
+            "values": _finite_list(result.input.values),
+        },
+        "outputs": [_array(o) for o in result.outputs],
+        "weights": [{**_array(w), "gate_columns": gates} for w in result.weights],
+        "param_count": result.param_count,
+        "param_formula": result.param_formula.worked,
+        "layer": {
+            "name": result.layer_name,
+            "class": "LSTM",
+            "input_shape": list(result.input_shape),
+            "output_shapes": [list(s) for s in result.output_shapes],
+        },
+        "training": result.training,
+        "random_seed": result.random_seed,
+        "keras_version": result.keras_version,
+        "tensorflow_version": result.tensorflow_version,
+        "notes": result.notes,
+    }
+
+
+def dumps(result: RunResult) -> str:
+    return json.dumps(to_document(result), indent=2, ensure_ascii=False, allow_nan=False)

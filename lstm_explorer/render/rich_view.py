@@ -1,0 +1,227 @@
+"""The run drawn for a person: configuration, summary, parameter arithmetic, weights, outputs, docs.
+
+Tables are truncated in the middle (head … tail) so a long sequence still fits a terminal; the full
+numbers are always in `--json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rich import box
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from lstm_explorer.catalogue import ARGUMENTS, REQUIRED
+from lstm_explorer.engine import NamedArray, RunResult, gate_columns
+from lstm_explorer.keras_doc import read_keras_doc
+from lstm_explorer.render.json_view import jsonable_value
+
+MAX_ROWS = 20
+MAX_COLS = 12
+MAX_SAMPLES = 3
+CHANGED_STYLE = "bold yellow"
+
+
+def _fmt(value: float, decimals: int = 6) -> str:
+    return f"{value: .{decimals}f}"
+
+
+def _keep(n: int, limit: int) -> list[int | None]:
+    """Indices to show out of n, with None standing for the elided middle."""
+    if n <= limit:
+        return list(range(n))
+    head = limit // 2
+    return [*range(head), None, *range(n - (limit - head), n)]
+
+
+def matrix_table(
+    title: str, matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], corner: str = ""
+) -> Table:
+    """A 2-D array as a right-aligned table, eliding middle rows and columns past the limits."""
+    rows, cols = _keep(matrix.shape[0], MAX_ROWS), _keep(matrix.shape[1], MAX_COLS)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column(corner, style="dim", justify="right")
+    for c in cols:
+        table.add_column("…" if c is None else col_labels[c], justify="right")
+    for r in rows:
+        if r is None:
+            table.add_row("…", *["…"] * len(cols))
+            continue
+        table.add_row(row_labels[r], *("…" if c is None else _fmt(matrix[r, c]) for c in cols))
+    return table
+
+
+def _display(value: object) -> str:
+    if value is REQUIRED:
+        return "(required)"
+    shown = jsonable_value(value)
+    if shown is None:
+        return "none"
+    return str(shown)
+
+
+def config_table(result: RunResult) -> Table:
+    table = Table(title="Configuration", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("", width=1)
+    table.add_column("argument")
+    table.add_column("value")
+    table.add_column("Keras default", style="dim")
+    config = result.config
+    for argument in ARGUMENTS:
+        if not argument.is_keras3_argument and config[argument.name] is None:
+            continue
+        changed = not config.is_default(argument.name)
+        style = CHANGED_STYLE if changed else ""
+        table.add_row(
+            "●" if changed else "",
+            Text(argument.name, style=style),
+            Text(_display(config[argument.name]), style=style),
+            _display(argument.keras_default),
+        )
+    table.caption = "● differs from Keras's default (units has none: the tutorial's 3 is used)"
+    table.caption_justify = "left"
+    return table
+
+
+def summary_table(result: RunResult) -> Table:
+    table = Table(title="Model summary", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ("layer", "type", "input shape", "output shape", "params"):
+        table.add_column(name, justify="right" if name == "params" else "left")
+    table.add_row("input", "InputLayer", str(result.input_shape), str(result.input_shape), "0")
+    table.add_row(
+        result.layer_name,
+        "LSTM",
+        str(result.input_shape),
+        "\n".join(f"{o.name} {s}" for o, s in zip(result.outputs, result.output_shapes)),
+        f"{result.param_count:,}",
+    )
+    return table
+
+
+def param_lines(result: RunResult) -> Text:
+    formula = result.param_formula
+    text = Text("Parameters ", style="bold")
+    text.append(f"= {formula.formula}\n           = {formula.worked}")
+    text.append("\n  (input_dim = features per timestep; each gate i, f, c, o has its own block of K, R and b)", style="dim")
+    if formula.value != result.param_count:
+        text.append(f"\n  Keras counts {result.param_count}, not {formula.value}!", style="bold red")
+    return text
+
+
+def weight_table(result: RunResult) -> Table:
+    """kernel, recurrent_kernel and bias side by side, transposed: one row per gate column.
+
+    Keras stores the gates as column blocks i, f, c, o; reading them as rows puts each gate's whole
+    K, R and b on one line and keeps the table narrow.
+    """
+    units = int(result.config["units"])  # type: ignore[call-overload]
+    shapes = ", ".join(f"{w.name} {w.shape}" for w in result.weights)
+    table = Table(
+        title=f"Weights: {shapes}, shown transposed (one row per column)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("col", justify="right", style="dim", no_wrap=True, min_width=3)
+    table.add_column("gate", no_wrap=True)
+    prefixes = {"kernel": "K·x", "recurrent_kernel": "R·h", "bias": "b"}
+    blocks = []
+    for weight in result.weights:
+        values = weight.values if weight.values.ndim == 2 else weight.values[np.newaxis]
+        prefix = prefixes.get(weight.name, weight.name)
+        labels = [prefix] if values.shape[0] == 1 else [f"{prefix}{r}" for r in range(values.shape[0])]
+        blocks.append((labels, values))
+    labels = [label for block_labels, _ in blocks for label in block_labels]
+    stacked = np.concatenate([values for _, values in blocks], axis=0)
+    cols = _keep(len(labels), MAX_COLS)
+    for c in cols:
+        table.add_column("…" if c is None else labels[c], justify="right", no_wrap=True)
+    for gate, _, start, stop in gate_columns(units):
+        for column in _keep(stop - start, MAX_ROWS // 2):
+            if column is None:
+                table.add_row("…", "", *["…"] * len(cols))
+                continue
+            index = start + column
+            table.add_row(
+                str(index),
+                f"{gate}{column}",
+                *("…" if c is None else _fmt(stacked[c, index], 4) for c in cols),
+            )
+        table.add_section()
+    legend = "; ".join(f"{gate} = {meaning} (cols {start}–{stop - 1})" for gate, meaning, start, stop in gate_columns(units))
+    table.caption = f"{legend}\nK = kernel (input → gates), R = recurrent_kernel (previous h → gates), b = bias"
+    table.caption_justify = "left"
+    return table
+
+
+def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str) -> list[Table | Text]:
+    """One table per sample for (batch, time, n) arrays; one table of samples for (batch, n)."""
+    values = named.values
+    title = f"{named.name} {named.shape} — {named.description}"
+    cols = [f"{col_prefix}{u}" for u in range(values.shape[-1])]
+    if values.ndim == 2:
+        return [matrix_table(title, values, [f"sample {b}" for b in range(values.shape[0])], cols)]
+    parts: list[Table | Text] = []
+    for b in range(min(values.shape[0], MAX_SAMPLES)):
+        rows = [f"{row_prefix}{t}" for t in range(values.shape[1])]
+        parts.append(matrix_table(f"{title}, sample {b}", values[b], rows, cols, corner="t"))
+    if values.shape[0] > MAX_SAMPLES:
+        parts.append(Text(f"… {values.shape[0] - MAX_SAMPLES} more samples (all of them in --json)", style="dim"))
+    return parts
+
+
+def input_tables(result: RunResult) -> Group:
+    named = NamedArray("input", "x", result.input.values)
+    return Group(Text(f"Input: {result.input.source}", style="dim"), *_sample_tables(named, "x", "t="))
+
+
+def output_tables(result: RunResult) -> Group:
+    parts: list[Table | Text] = []
+    for output in result.outputs:
+        parts.extend(_sample_tables(output, "h" if output.name != "final_c" else "c", "t="))
+    return Group(*parts)
+
+
+def docs_panel(result: RunResult) -> Panel | None:
+    explicit = [a for a in ARGUMENTS if a.name in result.config.explicit]
+    if not explicit:
+        return None
+    doc = read_keras_doc()
+    entries = []
+    for argument in explicit:
+        text = doc.arguments.get(argument.name)
+        if text is None:
+            reason = doc.problem or "not in Keras 3's docstring"
+            text = f"{argument.summary} ({reason})"
+        entries.append(Text(f"{argument.name}: ", style="bold") + Text(text))
+    lines = Text("\n").join(entries)
+    where = f"Keras {doc.version}" if doc.version else "Keras"
+    return Panel(lines, title=f"What {escape(where)} says about the arguments you set", title_align="left")
+
+
+def render(result: RunResult, console: Console) -> None:
+    mode = "training mode" if result.training else "inference mode"
+    console.rule("[bold]lstm-explore[/] · keras.layers.LSTM")
+    console.print(
+        f"Keras {result.keras_version} · TensorFlow {result.tensorflow_version} · "
+        f"random seed {result.random_seed} · {mode}",
+        highlight=False,
+    )
+    for note in result.notes:
+        console.print(Text("Note: ", style="bold yellow") + Text(note))
+    console.print(config_table(result))
+    console.print(summary_table(result))
+    console.print(param_lines(result))
+    console.print()
+    console.print(weight_table(result))
+    console.print(input_tables(result))
+    console.print(output_tables(result))
+    panel = docs_panel(result)
+    if panel is not None:
+        console.print(panel)
+

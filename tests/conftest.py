@@ -1,0 +1,86 @@
+"""Shared helpers: drive the CLI like a user, and compute LSTMs independently of the tool."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from lstm_explorer.cli import app
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+TERMINAL = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+@pytest.fixture(scope="session")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def invoke(runner):
+    def _invoke(*args: str, **kwargs):
+        return runner.invoke(app, list(args), env=TERMINAL, **kwargs)
+
+    return _invoke
+
+
+@pytest.fixture(scope="session")
+def run_json(invoke):
+    def _run_json(*args: str) -> dict:
+        result = invoke(*args, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    return _run_json
+
+
+@pytest.fixture(scope="session")
+def keras():
+    import keras as keras_module
+
+    return keras_module
+
+
+def tutorial_sample() -> np.ndarray:
+    """The tutorial's [[1, 2], [3, 4], …, [19, 20]], written out rather than taken from the tool."""
+    return np.array([[[2 * t + 1, 2 * t + 2] for t in range(10)]], dtype=np.float32)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def numpy_lstm(x, kernel, recurrent, bias, *, go_backwards=False):
+    """A plain LSTM forward pass from the equations; returns (sequence, h, c) in float64."""
+    x = np.asarray(x, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    recurrent = np.asarray(recurrent, dtype=np.float64)
+    units = recurrent.shape[0]
+    b = np.zeros(4 * units) if bias is None else np.asarray(bias, dtype=np.float64)
+    batch, steps, _ = x.shape
+    h = np.zeros((batch, units))
+    c = np.zeros((batch, units))
+    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    sequence = []
+    for t in order:
+        z = x[:, t] @ kernel + h @ recurrent + b
+        i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
+        sequence.append(h)
+    return np.stack(sequence, axis=1), h, c
+
+
+def keras_direct(keras, x, *, random_seed=42, training=False, **layer_kwargs):
+    """Build and call the LSTM the way a user's own script would, without the tool."""
+    keras.utils.set_random_seed(random_seed)
+    inputs = keras.Input(batch_shape=x.shape)
+    layer = keras.layers.LSTM(**layer_kwargs)
+    model = keras.Model(inputs, layer(inputs))
+    returned = model(x, training=training)
+    returned = returned if isinstance(returned, (list, tuple)) else [returned]
+    return [np.asarray(r) for r in returned], layer, model

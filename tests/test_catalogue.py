@@ -1,0 +1,99 @@
+"""The catalogue against the installed Keras: no argument, default or accepted name may drift."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from lstm_explorer import catalogue
+from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, REQUIRED, Kind, Panel, lookup
+from lstm_explorer.cli import app
+from typer.main import get_command
+
+
+def keras_parameters(keras):
+    signature = inspect.signature(keras.layers.LSTM.__init__)
+    return {
+        name: p for name, p in signature.parameters.items()
+        if name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD
+    }
+
+
+def test_every_keras_argument_is_catalogued(keras):
+    keras3 = {a.name for a in ARGUMENTS if a.is_keras3_argument}
+    assert keras3 == set(keras_parameters(keras))
+
+
+def test_catalogue_defaults_are_keras_defaults(keras):
+    for name, parameter in keras_parameters(keras).items():
+        argument = BY_NAME[name]
+        if parameter.default is inspect.Parameter.empty:
+            assert argument.keras_default is REQUIRED, name
+        else:
+            assert argument.keras_default == parameter.default, name
+            assert argument.default == parameter.default, name
+
+
+def test_keras2_leftovers_behave_as_catalogued(keras):
+    keras.layers.LSTM(2, implementation=2)
+    with pytest.raises(ValueError, match="time_major"):
+        keras.layers.LSTM(2, time_major=True)
+    assert BY_NAME["implementation"].ignored_by_keras3
+    assert BY_NAME["time_major"].removed_in_keras3
+
+
+def test_every_argument_is_a_flag_in_a_panel():
+    command = get_command(app)
+    options = {decl: param for param in command.params for decl in param.opts}
+    for argument in ARGUMENTS:
+        assert argument.flag in options, argument.flag
+        param = options[argument.flag]
+        assert param.rich_help_panel == argument.panel.value
+        assert param.help
+        if argument.kind is Kind.BOOL:
+            assert f"--no-{argument.flag[2:]}" in param.secondary_opts
+
+
+def test_panels_cover_the_issue_list():
+    used = {a.panel for a in ARGUMENTS}
+    assert used == set(Panel) - {Panel.IO}
+
+
+def _public_classes(module, base):
+    return sorted(
+        name for name in dir(module)
+        if not name.startswith("_")
+        and inspect.isclass(getattr(module, name))
+        and issubclass(getattr(module, name), base)
+        and getattr(module, name) is not base
+    )
+
+
+def test_spec_vocabularies_match_keras(keras):
+    assert list(catalogue.INITIALIZERS) == _public_classes(keras.initializers, keras.initializers.Initializer)
+    assert list(catalogue.REGULARIZERS) == _public_classes(keras.regularizers, keras.regularizers.Regularizer)
+    assert list(catalogue.CONSTRAINTS) == _public_classes(keras.constraints, keras.constraints.Constraint)
+
+
+def test_activation_vocabulary_matches_keras(keras):
+    public = {n for n in dir(keras.activations) if not n.startswith("_")} - {"get", "serialize", "deserialize"}
+    assert set(catalogue.ACTIVATIONS) | set(catalogue.UNUSABLE_ACTIVATIONS) == public
+    assert not set(catalogue.ACTIVATIONS) & set(catalogue.UNUSABLE_ACTIVATIONS)
+
+
+@pytest.mark.parametrize("name", sorted(catalogue.UNUSABLE_ACTIVATIONS))
+def test_refused_activations_really_fail_inside_an_lstm(keras, name):
+    layer = keras.layers.LSTM(3, activation=name)
+    with pytest.raises(Exception):
+        layer(np.ones((1, 4, 2), dtype="float32"))
+
+
+@pytest.mark.parametrize("spelling", ["return_sequences", "return-sequences", "--return-sequences", "RETURN_SEQUENCES"])
+def test_lookup_accepts_every_spelling(spelling):
+    assert lookup(spelling) is BY_NAME["return_sequences"]
+
+
+def test_lookup_unknown_is_none():
+    assert lookup("dropuot") is None
