@@ -106,7 +106,7 @@ def _option(argument: Argument) -> tuple[Any, object]:
 
 def with_lstm_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Give a command one flag per catalogue argument; it receives their values as **kwargs."""
-    own = [p for p in inspect.signature(func).parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
     generated = []
     for argument in ARGUMENTS:
         annotation, default = _option(argument)

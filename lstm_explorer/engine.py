@@ -7,6 +7,7 @@ This is the only module that imports TensorFlow, and it does so inside functions
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 import re
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -111,14 +112,30 @@ def _import_keras() -> tuple[ModuleType, ModuleType]:
 
 
 def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None) -> Any:
+    """Instantiate Keras's own class of that name, after checking the arguments against its signature.
+
+    Keras accepts nonsense such as `max_norm(max_value='big')` at construction and fails (or
+    silently misbehaves) much later, so numbers are required wherever Keras's default is a number.
+    """
     if spec is None:
         return None
     argument = BY_NAME[argument_name]
-    module = getattr(keras, SPEC_MODULES[argument.kind])
+    cls = getattr(getattr(keras, SPEC_MODULES[argument.kind]), spec.name)
+    where = f"{argument.flag} {spec}"
     try:
-        return getattr(module, spec.name)(*spec.args, **dict(spec.kwargs))
+        bound = inspect.signature(cls).bind(*spec.args, **dict(spec.kwargs))
+    except TypeError as error:
+        raise UsageError(f"{where}: {error}") from None
+    parameters = inspect.signature(cls).parameters
+    for name, value in bound.arguments.items():
+        default = parameters[name].default
+        wants_number = isinstance(default, (int, float)) and not isinstance(default, bool)
+        if wants_number and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise UsageError(f"{where}: {name} must be a number, got {value!r}")
+    try:
+        return cls(*bound.args, **bound.kwargs)
     except (TypeError, ValueError) as error:
-        raise UsageError(f"{argument.flag} {spec}: {clean_keras_message(error)}") from error
+        raise UsageError(f"{where}: {clean_keras_message(error)}") from error
 
 
 def cudnn_failed_conditions(config: LSTMConfig) -> list[str]:

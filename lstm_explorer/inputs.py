@@ -145,7 +145,8 @@ def validate(array: np.ndarray, flag: str) -> np.ndarray:
         array = array[np.newaxis]
     if 0 in array.shape:
         raise UsageError(f"{flag} has shape {array.shape}; every dimension must be at least 1")
-    converted = array.astype(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        converted = array.astype(np.float32)
     finite = np.isfinite(converted)
     if not finite.all():
         where = tuple(int(i) for i in np.argwhere(~finite)[0])

@@ -75,9 +75,14 @@ def numpy_lstm(x, kernel, recurrent, bias, *, go_backwards=False):
     return np.stack(sequence, axis=1), h, c
 
 
-def keras_direct(keras, x, *, random_seed=42, training=False, **layer_kwargs):
-    """Build and call the LSTM the way a user's own script would, without the tool."""
+def keras_direct(keras, x, *, random_seed=42, training=False, make=None, **layer_kwargs):
+    """Build and call the LSTM the way a user's own script would, without the tool.
+
+    `make` builds Keras objects after seeding, as a script that seeds first would.
+    """
     keras.utils.set_random_seed(random_seed)
+    if make is not None:
+        layer_kwargs.update(make())
     inputs = keras.Input(batch_shape=x.shape)
     layer = keras.layers.LSTM(**layer_kwargs)
     model = keras.Model(inputs, layer(inputs))

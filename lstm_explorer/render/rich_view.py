@@ -41,10 +41,10 @@ def _keep(n: int, limit: int) -> list[int | None]:
 
 def matrix_table(
     title: str, matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], corner: str = ""
-) -> Table:
+) -> Group:
     """A 2-D array as a right-aligned table, eliding middle rows and columns past the limits."""
     rows, cols = _keep(matrix.shape[0], MAX_ROWS), _keep(matrix.shape[1], MAX_COLS)
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column(corner, style="dim", justify="right")
     for c in cols:
         table.add_column("…" if c is None else col_labels[c], justify="right")
@@ -53,7 +53,7 @@ def matrix_table(
             table.add_row("…", *["…"] * len(cols))
             continue
         table.add_row(row_labels[r], *("…" if c is None else _fmt(matrix[r, c]) for c in cols))
-    return table
+    return Group(Text(title, style="bold"), table)
 
 
 def _display(value: object) -> str:
@@ -65,8 +65,8 @@ def _display(value: object) -> str:
     return str(shown)
 
 
-def config_table(result: RunResult) -> Table:
-    table = Table(title="Configuration", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+def config_table(result: RunResult) -> Group:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("", width=1)
     table.add_column("argument")
     table.add_column("value")
@@ -83,13 +83,15 @@ def config_table(result: RunResult) -> Table:
             Text(_display(config[argument.name]), style=style),
             _display(argument.keras_default),
         )
-    table.caption = "● differs from Keras's default (units has none: the tutorial's 3 is used)"
-    table.caption_justify = "left"
-    return table
+    return Group(
+        Text("Configuration", style="bold"),
+        table,
+        Text("● differs from Keras's default (units has none: the tutorial's 3 is used)", style="dim"),
+    )
 
 
-def summary_table(result: RunResult) -> Table:
-    table = Table(title="Model summary", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+def summary_table(result: RunResult) -> Group:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for name in ("layer", "type", "input shape", "output shape", "params"):
         table.add_column(name, justify="right" if name == "params" else "left")
     table.add_row("input", "InputLayer", str(result.input_shape), str(result.input_shape), "0")
@@ -100,7 +102,7 @@ def summary_table(result: RunResult) -> Table:
         "\n".join(f"{o.name} {s}" for o, s in zip(result.outputs, result.output_shapes)),
         f"{result.param_count:,}",
     )
-    return table
+    return Group(Text("Model summary", style="bold"), table)
 
 
 def param_lines(result: RunResult) -> Text:
@@ -113,7 +115,7 @@ def param_lines(result: RunResult) -> Text:
     return text
 
 
-def weight_table(result: RunResult) -> Table:
+def weight_table(result: RunResult) -> Group:
     """kernel, recurrent_kernel and bias side by side, transposed: one row per gate column.
 
     Keras stores the gates as column blocks i, f, c, o; reading them as rows puts each gate's whole
@@ -121,12 +123,7 @@ def weight_table(result: RunResult) -> Table:
     """
     units = int(result.config["units"])  # type: ignore[call-overload]
     shapes = ", ".join(f"{w.name} {w.shape}" for w in result.weights)
-    table = Table(
-        title=f"Weights: {shapes}, shown transposed (one row per column)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("col", justify="right", style="dim", no_wrap=True, min_width=3)
     table.add_column("gate", no_wrap=True)
     prefixes = {"kernel": "K·x", "recurrent_kernel": "R·h", "bias": "b"}
@@ -154,19 +151,21 @@ def weight_table(result: RunResult) -> Table:
             )
         table.add_section()
     legend = "; ".join(f"{gate} = {meaning} (cols {start}–{stop - 1})" for gate, meaning, start, stop in gate_columns(units))
-    table.caption = f"{legend}\nK = kernel (input → gates), R = recurrent_kernel (previous h → gates), b = bias"
-    table.caption_justify = "left"
-    return table
+    return Group(
+        Text(f"Weights: {shapes}, shown transposed (one row per column)", style="bold"),
+        table,
+        Text(f"{legend}\nK = kernel (input → gates), R = recurrent_kernel (previous h → gates), b = bias", style="dim"),
+    )
 
 
-def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str) -> list[Table | Text]:
+def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str) -> list[Group | Text]:
     """One table per sample for (batch, time, n) arrays; one table of samples for (batch, n)."""
     values = named.values
     title = f"{named.name} {named.shape} — {named.description}"
     cols = [f"{col_prefix}{u}" for u in range(values.shape[-1])]
     if values.ndim == 2:
         return [matrix_table(title, values, [f"sample {b}" for b in range(values.shape[0])], cols)]
-    parts: list[Table | Text] = []
+    parts: list[Group | Text] = []
     for b in range(min(values.shape[0], MAX_SAMPLES)):
         rows = [f"{row_prefix}{t}" for t in range(values.shape[1])]
         parts.append(matrix_table(f"{title}, sample {b}", values[b], rows, cols, corner="t"))
@@ -181,7 +180,7 @@ def input_tables(result: RunResult) -> Group:
 
 
 def output_tables(result: RunResult) -> Group:
-    parts: list[Table | Text] = []
+    parts: list[Group | Text] = []
     for output in result.outputs:
         parts.extend(_sample_tables(output, "h" if output.name != "final_c" else "c", "t="))
     return Group(*parts)
@@ -214,13 +213,9 @@ def render(result: RunResult, console: Console) -> None:
     )
     for note in result.notes:
         console.print(Text("Note: ", style="bold yellow") + Text(note))
-    console.print(config_table(result))
-    console.print(summary_table(result))
-    console.print(param_lines(result))
-    console.print()
-    console.print(weight_table(result))
-    console.print(input_tables(result))
-    console.print(output_tables(result))
+    for section in (config_table(result), summary_table(result), param_lines(result), weight_table(result), input_tables(result), output_tables(result)):
+        console.print(section)
+        console.print()
     panel = docs_panel(result)
     if panel is not None:
         console.print(panel)

@@ -1,0 +1,120 @@
+"""What a person sees: the rich report, --help panels, quietness and start-up cost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from lstm_explorer.catalogue import ARGUMENTS, Panel
+from lstm_explorer.keras_doc import parse_args_section, read_keras_doc
+
+ENV = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+
+
+def test_report_sections_and_values(invoke, run_json):
+    result = invoke("--units", "3", "--return-sequences")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for heading in ("Configuration", "Model summary", "Parameters", "Weights:", "Input:", "sequence (1, 10, 3)"):
+        assert heading in out
+    assert "4 × (3 × (2 + 3) + 3) = 72" in out
+    assert "kernel (2, 12), recurrent_kernel (3, 12), bias (12,)" in out
+    flat = " ".join(out.split())
+    assert "i = input gate (cols 0–2); f = forget gate (cols 3–5); c = candidate c̃ (cols 6–8); o = output gate (cols 9–11)" in flat
+    doc = run_json("--units", "3", "--return-sequences")
+    rows = [line.split() for line in out.splitlines() if line.strip().startswith("t=")]
+    shown = [[float(v) for v in row[1:]] for row in rows if len(row) == 4]
+    np.testing.assert_allclose(shown, doc["outputs"][0]["values"][0], atol=5e-7)
+
+
+def test_changed_values_are_marked(invoke):
+    out = invoke("--dropout", "0.25", "--activation", "relu").stdout
+    rows = {line.split()[1]: line for line in out.splitlines() if line.strip().startswith("● ") and "differs" not in line}
+    assert set(rows) == {"activation", "dropout"}
+    assert "relu" in rows["activation"] and "0.25" in rows["dropout"]
+
+
+def test_no_bias_formula(invoke):
+    out = invoke("--no-use-bias", "--units", "4").stdout
+    assert "4 × units × (input_dim + units)" in out
+    assert "4 × 4 × (2 + 4) = 96" in out
+
+
+def test_docstrings_of_set_arguments_come_from_keras(invoke, keras):
+    out = invoke("--dropout", "0.1", "--go-backwards").stdout
+    lines = out.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("╭"))
+    panel = " ".join(" ".join(line.strip("│ ").split()) for line in lines[top + 1:] if not line.startswith("╰"))
+    assert f"What Keras {keras.__version__} says" in lines[top]
+    expected = parse_args_section(keras.layers.LSTM.__doc__)
+    assert panel == f"dropout: {expected['dropout']} go_backwards: {expected['go_backwards']}"
+
+
+def test_keras_doc_is_read_without_importing_and_equals_the_live_docstring(keras):
+    doc = read_keras_doc()
+    assert doc.version == keras.__version__
+    live = parse_args_section(keras.layers.LSTM.__doc__)
+    assert doc.arguments == live
+    assert {a.name for a in ARGUMENTS if a.is_keras3_argument} <= set(doc.arguments)
+
+
+def test_long_inputs_are_elided_in_tables_but_complete_in_json(invoke, run_json):
+    out = invoke("--timesteps", "50", "--return-sequences", "--batch", "5").stdout
+    assert "t=49" in out and "t=25" not in out and "…" in out
+    assert "2 more samples" in out
+    doc = run_json("--timesteps", "50", "--return-sequences", "--batch", "5")
+    assert np.array(doc["outputs"][0]["values"]).shape == (5, 50, 3)
+
+
+def test_help_groups_flags_in_panels(invoke):
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for panel in Panel:
+        assert panel.value in result.stdout
+    for argument in ARGUMENTS:
+        assert argument.flag in result.stdout
+
+
+def _subprocess(*args: str, code: str | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "lstm_explorer", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=300)
+
+
+def test_help_does_not_import_tensorflow():
+    code = (
+        "import sys\n"
+        "sys.argv = ['lstm-explore', '--help']\n"
+        "from lstm_explorer.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras'))\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = _subprocess(code=code)
+    assert "HEAVY []" in result.stderr, result.stderr[-2000:]
+    assert "Shape and outputs" in result.stdout
+
+
+def test_a_real_run_is_quiet_and_python_m_works():
+    result = _subprocess("--units", "2", "--stateful")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.lstrip().startswith("─")
+    assert "oneDNN" not in result.stdout and "absl" not in result.stdout
+
+
+def test_json_on_stdout_and_nothing_else():
+    result = _subprocess("--json", "--units", "2")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert json.loads(result.stdout)["param_count"] == 4 * (2 * (2 + 2) + 2)
+
+
+def test_error_in_a_real_process_is_one_line():
+    result = _subprocess("--time-major")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: --time-major was removed in Keras 3")
