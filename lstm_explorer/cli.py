@@ -118,7 +118,8 @@ def with_lstm_options(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
-    signature = inspect.Signature(own + generated)
+    keyword_only = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+    signature = inspect.Signature(generated + keyword_only)
     wrapper.__signature__ = signature  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     del wrapper.__wrapped__  # type: ignore[attr-defined]
@@ -157,9 +158,9 @@ def run_command(
         Optional[str],
         typer.Option("--input", help="Read the input from a .npy, .json (nested lists) or .csv file (rows are timesteps).", rich_help_panel=IO, metavar="PATH"),
     ] = None,
-    batch: Annotated[Optional[int], typer.Option(help="Generate an input with this many samples.", rich_help_panel=IO, show_default=False)] = None,
-    timesteps: Annotated[Optional[int], typer.Option(help="Generate an input with this many timesteps [default: 10].", rich_help_panel=IO, show_default=False)] = None,
-    features: Annotated[Optional[int], typer.Option(help="Generate an input with this many features [default: 2].", rich_help_panel=IO, show_default=False)] = None,
+    batch: Annotated[Optional[int], typer.Option(help="Generate an input with this many samples.", rich_help_panel=IO, show_default="1")] = None,
+    timesteps: Annotated[Optional[int], typer.Option(help="Generate an input with this many timesteps.", rich_help_panel=IO, show_default="10")] = None,
+    features: Annotated[Optional[int], typer.Option(help="Generate an input with this many features.", rich_help_panel=IO, show_default="2")] = None,
     random_seed: Annotated[int, typer.Option(help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.", rich_help_panel=IO)] = DEFAULT_RANDOM_SEED,
     training: Annotated[bool, typer.Option("--training", help="Call the layer in training mode (dropout active).", rich_help_panel=IO)] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=IO)] = False,
