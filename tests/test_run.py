@@ -200,3 +200,9 @@ def test_non_finite_outputs_become_null_in_json(run_json):
     doc = run_json("--activation", "exponential", "--recurrent-activation", "linear", "--kernel-initializer", "constant(10)")
     values = np.array(doc["outputs"][0]["values"], dtype=float)
     assert np.isnan(values).any()
+
+
+def test_training_mode_dropout_reproduces_without_a_seed(run_json):
+    first = run_json("--batch", "3", "--dropout", "0.5", "--training")
+    second = run_json("--batch", "3", "--dropout", "0.5", "--training")
+    assert first["outputs"] == second["outputs"]
