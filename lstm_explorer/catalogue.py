@@ -110,7 +110,7 @@ class Argument:
     summary: str
     keras_default: object = None
     removed_in_keras3: bool = False
-    ignored_by_keras3: bool = False
+    kwargs_only: bool = False
 
     @property
     def flag(self) -> str:
@@ -119,7 +119,7 @@ class Argument:
     @property
     def is_keras3_argument(self) -> bool:
         """Whether `keras.layers.LSTM.__init__` names it (the Keras 2 leftovers are not)."""
-        return not (self.removed_in_keras3 or self.ignored_by_keras3)
+        return not (self.removed_in_keras3 or self.kwargs_only)
 
 
 def _arg(name: str, kind: Kind, default: object, panel: Panel, summary: str, **extra: object) -> Argument:
@@ -178,8 +178,8 @@ ARGUMENTS: tuple[Argument, ...] = (
     _arg("use_cudnn", Kind.CUDNN, "auto", Panel.STATE,
          "Use the cuDNN kernel on a GPU: auto (when eligible), true (or fail), false."),
     _arg("implementation", Kind.IMPLEMENTATION, None, Panel.STATE,
-         "Keras 2's choice of kernel (1 or 2); Keras 3 accepts and ignores it.",
-         ignored_by_keras3=True),
+         "Keras 2's kernel choice (1 or 2), not in Keras 3's signature but still read: 1 draws a dropout mask per gate.",
+         kwargs_only=True),
     _arg("time_major", Kind.TIME_MAJOR, None, Panel.STATE,
          "Keras 2's (timesteps, batch, features) layout; removed in Keras 3.",
          removed_in_keras3=True),

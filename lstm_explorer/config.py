@@ -54,8 +54,9 @@ class LSTMConfig:
         notes = []
         if self.values["implementation"] is not None:
             notes.append(
-                f"--implementation {self.values['implementation']} is accepted and ignored by Keras 3 "
-                "(Keras 2 used it to pick between two kernels); the numbers are the same without it."
+                f"--implementation {self.values['implementation']} is not in Keras 3's signature or get_config(), "
+                "but the LSTM cell still reads it: at inference 1 and 2 (the default) agree up to float rounding; "
+                "in training mode 1 draws a separate input-dropout mask for each gate."
             )
         if self.values["time_major"] is False:
             notes.append("--no-time-major is Keras 2's default layout; Keras 3 removed the argument, so nothing changes.")

@@ -40,7 +40,7 @@ def test_keras2_leftovers_behave_as_catalogued(keras):
     keras.layers.LSTM(2, implementation=2)
     with pytest.raises(ValueError, match="time_major"):
         keras.layers.LSTM(2, time_major=True)
-    assert BY_NAME["implementation"].ignored_by_keras3
+    assert BY_NAME["implementation"].kwargs_only
     assert BY_NAME["time_major"].removed_in_keras3
 
 

@@ -164,14 +164,31 @@ def test_dropout_of_exactly_one_is_flagged_and_drops_nothing(run_json):
     assert any("exactly 1" in n for n in full["notes"])
 
 
-def test_implementation_is_accepted_ignored_and_said(run_json, invoke):
-    with_it = run_json("--implementation", "2")
-    without = run_json()
-    assert with_it["outputs"] == without["outputs"]
-    assert with_it["config"]["implementation"] == 2
-    assert any("ignored by Keras 3" in n for n in with_it["notes"])
+def test_implementation_reaches_the_cell_and_is_explained(run_json, invoke, keras):
+    without = run_json("--batch", "4")
+    one = run_json("--batch", "4", "--implementation", "1")
+    np.testing.assert_allclose(np.array(one["outputs"][0]["values"]), np.array(without["outputs"][0]["values"]), atol=1e-6)
+    assert one["config"]["implementation"] == 1
+    assert any("still reads it" in n for n in one["notes"])
+    training = ["--batch", "4", "--dropout", "0.5", "--training", "--use-cudnn", "false"]
+    two_masks = run_json(*training, "--implementation", "2")
+    four_masks = run_json(*training, "--implementation", "1")
+    x = np.arange(1, 4 * 10 * 2 + 1, dtype=np.float32).reshape(4, 10, 2)
+    expected, layer, _ = keras_direct(keras, x, training=True, units=3, dropout=0.5, use_cudnn=False, implementation=1)
+    assert layer.cell.implementation == 1
+    np.testing.assert_allclose(np.array(four_masks["outputs"][0]["values"]), expected[0], rtol=1e-6, atol=1e-7)
+    assert four_masks["outputs"] != two_masks["outputs"]
     shown = invoke("--implementation", "1")
-    assert shown.exit_code == 0 and "ignored by Keras 3" in shown.stdout
+    assert shown.exit_code == 0 and "still reads it" in " ".join(shown.stdout.split())
+
+
+def test_keras_still_crashes_where_the_implementation_guard_refuses(keras, invoke):
+    layer = keras.layers.LSTM(3, implementation=1, dropout=0.5)
+    with pytest.raises(Exception, match="Rank of input"):
+        layer(np.ones((4, 5, 2), dtype="float32"), training=True)
+    result = invoke("--implementation", "1", "--dropout", "0.5", "--training", "--batch", "4")
+    assert result.exit_code == 2
+    assert "add --use-cudnn false" in result.stderr
 
 
 def test_stateful_combinations_all_run(run_json):
