@@ -14,11 +14,9 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.markup import escape
 from typer.core import TyperGroup
 
 from lstm_explorer.catalogue import ARGUMENTS, VOCABULARY, Argument, Kind, Panel
-from lstm_explorer.config import build_config
 from lstm_explorer.errors import ExplorerError, UsageError
 
 DEFAULT_RANDOM_SEED = 42
@@ -55,6 +53,23 @@ class ExplorerGroup(TyperGroup):
             sys.exit(1)
         sys.exit(outcome if isinstance(outcome, int) else 0)
 
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        """Panels in catalogue order, drawn as plain text so --help stays instant."""
+        from lstm_explorer.render.help_view import plain_help
+
+        panels: dict[str, list[tuple[str, str]]] = {panel.value: [] for panel in Panel}
+        panels["Options"] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                panel = getattr(param, "rich_help_panel", None) or "Options"
+                panels.setdefault(panel, []).append(record)
+        panels["Commands"] = [
+            (name, command.get_short_help_str(limit=80)) for name, command in self.commands.items()
+        ]
+        usage = " ".join(self.collect_usage_pieces(ctx))
+        formatter.write(plain_help(f"Usage: {ctx.command_path} {usage}", self.help or "", list(panels.items())))
+
 
 def _report(message: str, debug: bool) -> None:
     if debug and sys.exc_info()[0] is not None:
@@ -73,7 +88,7 @@ def _help(argument: Argument) -> str:
             Kind.CONSTRAINT: "a name or a call: max_norm(2.0), non_neg, or none",
         }
         text += f" Takes {examples[argument.kind]}."
-    return escape(text)
+    return text
 
 
 def _option(argument: Argument) -> tuple[Any, object]:
@@ -171,6 +186,7 @@ def run_command(
     if ctx.invoked_subcommand is not None:
         return
     from lstm_explorer import engine, inputs
+    from lstm_explorer.config import build_config
 
     config = build_config(lstm, explicit_arguments(ctx))
     if not 0 <= random_seed <= MAX_RANDOM_SEED:
@@ -201,3 +217,36 @@ def run_command(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+@app.command(
+    context_settings={"ignore_unknown_options": True},
+    help="Explain one LSTM argument (or list them all), instantly and without loading TensorFlow.",
+)
+def explain(
+    argument: Annotated[
+        Optional[str],
+        typer.Argument(help="return_sequences, return-sequences or --return-sequences; omit it for the list.", show_default=False),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the explanation: en or zh (Keras's own text stays English).")] = "en",
+    json_output: Annotated[bool, typer.Option("--json", help="Print the same content as one JSON object.")] = False,
+) -> None:
+    import json
+
+    from lstm_explorer import explain as explaining
+    from lstm_explorer.render import explain_view
+
+    lang = lang.strip().lower()
+    explaining.texts(lang)
+    if argument is None:
+        if json_output:
+            rows = [{"name": a.name, "default": explaining.display_default(a), "summary": a.summary, "panel": a.panel.value} for a in ARGUMENTS]
+            sys.stdout.write(json.dumps({"arguments": rows}, ensure_ascii=False, indent=2) + "\n")
+        else:
+            explain_view.render_overview(lang)
+        return
+    item = explaining.explain(argument, lang)
+    if json_output:
+        sys.stdout.write(json.dumps({"lang": lang, **item.to_dict()}, ensure_ascii=False, indent=2) + "\n")
+        return
+    explain_view.render_explanation(item, lang)

@@ -1,22 +1,20 @@
 """Keras's own words for each LSTM argument, read from the installed source without importing it.
 
-Importing Keras costs seconds (it loads TensorFlow); the docstring is plain text in
-`keras/src/layers/rnn/lstm.py`, so it is parsed from there with `ast`.
+Importing Keras costs seconds (it loads TensorFlow), and even `importlib.metadata` or `ast` over the
+whole file would be noticeable in `explain`; the docstring and the version are plain text in
+Keras's source, so they are cut out of it with string operations.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
-import importlib.metadata
 import importlib.util
 import inspect
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 LSTM_SOURCE = Path("src", "layers", "rnn", "lstm.py")
-_ARG_LINE = re.compile(r"^(\w+): ?(.*)$")
+VERSION_SOURCE = Path("src", "version.py")
 
 
 @dataclass(frozen=True)
@@ -50,33 +48,57 @@ def parse_args_section(docstring: str) -> dict[str, str]:
             break
         if base_indent is None:
             base_indent = indent
-        match = _ARG_LINE.match(line.strip())
-        if indent == base_indent and match:
-            current = entries.setdefault(match.group(1), [])
-            if match.group(2):
-                current.append(match.group(2).strip())
+        name, colon, rest = line.strip().partition(":")
+        if indent == base_indent and colon and name.isidentifier():
+            current = entries.setdefault(name, [])
+            if rest.strip():
+                current.append(rest.strip())
         elif current is not None:
             current.append(line.strip())
     return {name: " ".join(parts) for name, parts in entries.items()}
+
+
+def class_docstring(source: str, class_name: str) -> str | None:
+    """The triple-quoted docstring right after `class <name>(`, or None."""
+    start = source.find(f"\nclass {class_name}(")
+    if start < 0:
+        return None
+    body = source.find(":\n", start)
+    opening = source.find('"""', body)
+    if body < 0 or opening < 0 or source[body + 2:opening].strip():
+        return None
+    closing = source.find('"""', opening + 3)
+    return None if closing < 0 else source[opening + 3:closing]
+
+
+def _version(root: Path) -> str | None:
+    try:
+        text = (root / VERSION_SOURCE).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("__version__"):
+            return line.partition("=")[2].strip().strip("\"'")
+    return None
 
 
 @functools.cache
 def read_keras_doc() -> KerasDoc:
     """The installed Keras's LSTM docstring, split per argument; never raises."""
     try:
-        version = importlib.metadata.version("keras")
-    except importlib.metadata.PackageNotFoundError:
-        version = None
-    try:
         spec = importlib.util.find_spec("keras")
-        if spec is None or not spec.submodule_search_locations:
-            return KerasDoc(version, None, problem="Keras is not installed")
-        path = Path(next(iter(spec.submodule_search_locations))) / LSTM_SOURCE
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError) as error:
+    except (ImportError, ValueError) as error:
+        return KerasDoc(None, None, problem=f"cannot locate Keras: {error}")
+    if spec is None or not spec.submodule_search_locations:
+        return KerasDoc(None, None, problem="Keras is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    version = _version(root)
+    path = root / LSTM_SOURCE
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         return KerasDoc(version, None, problem=f"cannot read Keras's LSTM source: {error}")
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "LSTM":
-            docstring = ast.get_docstring(node, clean=False) or ""
-            return KerasDoc(version, str(path), parse_args_section(docstring))
-    return KerasDoc(version, str(path), problem="no LSTM class in Keras's LSTM source")
+    docstring = class_docstring(source, "LSTM")
+    if docstring is None:
+        return KerasDoc(version, str(path), problem="no LSTM docstring in Keras's LSTM source")
+    return KerasDoc(version, str(path), parse_args_section(docstring))

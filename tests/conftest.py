@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -89,3 +92,19 @@ def keras_direct(keras, x, *, random_seed=42, training=False, make=None, **layer
     returned = model(x, training=training)
     returned = returned if isinstance(returned, (list, tuple)) else [returned]
     return [np.asarray(r) for r in returned], layer, model
+
+
+def heavy_imports_of(*argv: str) -> tuple[list[str], str]:
+    """Run the CLI in a fresh interpreter; return the TensorFlow/Keras modules it loaded and its stdout."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['lstm-explore', *{list(argv)!r}]\n"
+        "from lstm_explorer.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "COLUMNS": "100"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    marker = [line for line in result.stderr.splitlines() if line.startswith("HEAVY ")]
+    assert marker, result.stderr[-2000:]
+    return ast.literal_eval(marker[-1][len("HEAVY "):]), result.stdout

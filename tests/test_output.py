@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 
+from conftest import heavy_imports_of
 from lstm_explorer.catalogue import ARGUMENTS, Panel
 from lstm_explorer.keras_doc import parse_args_section, read_keras_doc
 
@@ -85,17 +86,9 @@ def _subprocess(*args: str, code: str | None = None) -> subprocess.CompletedProc
 
 
 def test_help_does_not_import_tensorflow():
-    code = (
-        "import sys\n"
-        "sys.argv = ['lstm-explore', '--help']\n"
-        "from lstm_explorer.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras'))\n"
-        "print('HEAVY', heavy, file=sys.stderr)\n"
-    )
-    result = _subprocess(code=code)
-    assert "HEAVY []" in result.stderr, result.stderr[-2000:]
-    assert "Shape and outputs" in result.stdout
+    heavy, stdout = heavy_imports_of("--help")
+    assert heavy == []
+    assert "Shape and outputs" in stdout
 
 
 def test_a_real_run_is_quiet_and_python_m_works():

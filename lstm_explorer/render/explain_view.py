@@ -1,0 +1,117 @@
+"""`explain` drawn for a person: one argument's sections in a fixed order, or the overview table.
+
+Plain text with ANSI styling only when writing to a colour terminal: importing and running rich
+would cost more than everything else `explain` does, and it must feel instant.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import TextIO
+
+from lstm_explorer.catalogue import ARGUMENTS
+from lstm_explorer.explain import Explanation, display_default
+from lstm_explorer.render.text import display_width, pad, wrap
+
+MAX_WIDTH = 100
+
+HEADINGS = {
+    "en": {
+        "keras": "Keras says", "what": "What it does", "equations": "The LSTM step", "shapes": "Shapes and parameters",
+        "values": "Values", "default": "default", "type": "type", "names": "accepted names",
+        "pitfalls": "Pitfalls", "pytorch": "PyTorch", "keras2to3": "Keras 2 → 3", "try": "Try it",
+        "missing": "Keras's docstring says nothing about this argument.",
+        "overview": "Arguments of keras.layers.LSTM",
+        "columns": ("argument", "default", "meaning", "panel"),
+        "hint": "lstm-explore explain ARGUMENT for the whole story; --lang zh for Chinese.",
+    },
+    "zh": {
+        "keras": "Keras 原文 (英文)", "what": "作用", "equations": "LSTM 的一步计算", "shapes": "形状与参数量",
+        "values": "取值", "default": "默认值", "type": "类型", "names": "可用名称",
+        "pitfalls": "常见误区", "pytorch": "PyTorch 对应", "keras2to3": "Keras 2 → 3", "try": "试一试",
+        "missing": "Keras 文档中没有这个参数的说明。",
+        "overview": "keras.layers.LSTM 的参数",
+        "columns": ("参数", "默认值", "含义", "分组"),
+        "hint": "lstm-explore explain 参数名 查看完整说明；--lang en 为英文。",
+    },
+}
+
+
+class Writer:
+    """Styled lines to a stream; styles vanish off a terminal or under NO_COLOR."""
+
+    STYLES = {"heading": "1;36", "title": "1", "dim": "2", "command": "32"}
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.color = self.stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        self.width = min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        if style and self.color and text:
+            text = f"\x1b[{self.STYLES[style]}m{text}\x1b[0m"
+        self.stream.write(text + "\n")
+
+    def paragraph(self, text: str, style: str | None = None, indent: str = "") -> None:
+        for part in wrap(text, self.width, indent):
+            self.line(part, style)
+
+
+def render_explanation(item: Explanation, lang: str, writer: Writer | None = None) -> None:
+    out = writer or Writer()
+    h = HEADINGS[lang]
+    says = item.keras_says
+    source = f"Keras {says.version}" if says.version else "Keras"
+    if says.source != "installed Keras":
+        source += f", {says.source}"
+    title = f" {item.name} · {item.flag} · {item.panel} "
+    out.line(title.center(out.width, "─"), "title")
+
+    def section(heading: str, body: str, style: str | None = None) -> None:
+        out.line()
+        out.line(heading, "heading")
+        out.paragraph(body, style)
+
+    section(f"{h['keras']} ({source})", says.text or h["missing"])
+    section(h["what"], item.what)
+    out.line()
+    out.line(h["equations"], "heading")
+    for line in item.equations.splitlines():
+        out.line(f"  │ {line}")
+    section(h["shapes"], item.shapes)
+    section(h["values"], f"{h['default']}: {item.default}    {h['type']}: {item.kind}")
+    out.paragraph(item.values)
+    if item.accepted_names:
+        out.paragraph(f"{h['names']}: {', '.join(item.accepted_names)}", "dim")
+    out.line()
+    out.line(h["pitfalls"], "heading")
+    for pitfall in item.pitfalls:
+        lines = wrap(pitfall, out.width, "  ")
+        out.line("•" + lines[0][1:])
+        for rest in lines[1:]:
+            out.line(rest)
+    section(h["pytorch"], item.pytorch)
+    section(h["keras2to3"], item.keras2to3)
+    section(h["try"], item.try_it, "command")
+
+
+def render_overview(lang: str, writer: Writer | None = None) -> None:
+    out = writer or Writer()
+    h = HEADINGS[lang]
+    rows = [(a.name, display_default(a), a.summary, a.panel.value) for a in ARGUMENTS]
+    name_w = max(display_width(r[0]) for r in rows)
+    default_w = max(display_width(r[1]) for r in rows)
+    panel_w = max(display_width(r[3]) for r in rows)
+    meaning_w = max(out.width - name_w - default_w - panel_w - 6, 24)
+    out.line(h["overview"], "title")
+    header = h["columns"]
+    out.line(f"{pad(header[0], name_w)}  {pad(header[1], default_w)}  {pad(header[2], meaning_w)}  {header[3]}", "dim")
+    for name, default, summary, panel in rows:
+        parts = wrap(summary, meaning_w)
+        out.line(f"{pad(name, name_w)}  {pad(default, default_w)}  {pad(parts[0], meaning_w)}  {panel}")
+        for part in parts[1:]:
+            out.line(f"{'':{name_w}}  {'':{default_w}}  {part}")
+    out.line()
+    out.line(h["hint"], "dim")

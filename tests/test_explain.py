@@ -1,0 +1,162 @@
+"""`explain`: every argument, every section, both languages, Keras's exact words, instant."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+
+import pytest
+
+from conftest import heavy_imports_of
+from lstm_explorer import explain as explaining
+from lstm_explorer.catalogue import ARGUMENTS, Panel
+from lstm_explorer.keras_doc import KerasDoc, parse_args_section
+
+NAMES = [a.name for a in ARGUMENTS]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("lang", explaining.LANGUAGES)
+@pytest.mark.parametrize("name", NAMES)
+def test_every_argument_has_every_section(name, lang):
+    item = explaining.explain(name, lang)
+    for section in ("what", "shapes", "values", "pytorch", "keras2to3", "try_it"):
+        assert getattr(item, section).strip(), (name, lang, section)
+    assert item.pitfalls and all(p.strip() for p in item.pitfalls)
+    assert item.try_it.startswith("lstm-explore ")
+    if lang == "zh":
+        assert CJK.search(item.what) and CJK.search(item.shapes) and CJK.search(item.pitfalls[0])
+
+
+def test_equations_name_every_term():
+    for lang in explaining.LANGUAGES:
+        equations = explaining.texts(lang)["equations"]["text"]
+        for term in ("i_t", "f_t", "c̃_t", "o_t", "c_t", "h_t", "K", "R", "b"):
+            assert term in equations, (lang, term)
+
+
+TRY_COMMANDS = sorted({(explaining.explain(n, lang).try_it) for n in NAMES for lang in explaining.LANGUAGES})
+
+
+@pytest.mark.parametrize("command", TRY_COMMANDS)
+def test_try_it_commands_run(invoke, command):
+    args = shlex.split(command)[1:]
+    result = invoke(*args)
+    assert result.exit_code == 0, (command, result.output)
+
+
+def test_keras_says_is_the_installed_docstring(keras):
+    live = parse_args_section(keras.layers.LSTM.__doc__)
+    for name in NAMES:
+        says = explaining.explain(name).keras_says
+        assert says.text == live.get(name), name
+        assert says.version == keras.__version__
+        assert says.source == "installed Keras"
+
+
+def test_bundled_copy_when_keras_source_is_unreadable(monkeypatch):
+    monkeypatch.setattr(explaining, "read_keras_doc", lambda: KerasDoc("9.9", None, problem="cannot read it"))
+    says = explaining.explain("dropout").keras_says
+    bundled = explaining.bundled_keras_doc()
+    assert says.text == bundled["arguments"]["dropout"]
+    assert says.version == bundled["version"]
+    assert says.source == "bundled copy (cannot read it)"
+
+
+def test_bundled_copy_matches_keras_of_the_same_version(keras):
+    bundled = explaining.bundled_keras_doc()
+    if bundled["version"] == keras.__version__:
+        assert bundled["arguments"] == parse_args_section(keras.layers.LSTM.__doc__)
+    else:
+        assert set(bundled["arguments"]) >= {a.name for a in ARGUMENTS if a.is_keras3_argument}
+
+
+@pytest.mark.parametrize("spelling", ["return_sequences", "return-sequences", "--return-sequences"])
+def test_spellings(invoke, spelling):
+    result = invoke("explain", spelling, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["name"] == "return_sequences"
+
+
+def test_sections_in_order(invoke):
+    out = invoke("explain", "dropout").stdout
+    headings = ["Keras says", "What it does", "The LSTM step", "Shapes and parameters", "Values", "Pitfalls", "PyTorch", "Keras 2 → 3", "Try it"]
+    positions = [out.index(h) for h in headings]
+    assert positions == sorted(positions)
+
+
+def test_values_list_accepted_names(invoke):
+    out = " ".join(invoke("explain", "kernel_regularizer").stdout.split())
+    assert "l1_l2, l2, orthogonal_regularizer" in out
+
+
+def test_chinese_keeps_keras_text_in_english(invoke, keras):
+    out = invoke("explain", "dropout", "--lang", "zh").stdout
+    assert "Keras 原文" in out and "常见误区" in out
+    first_words = " ".join(parse_args_section(keras.layers.LSTM.__doc__)["dropout"].split()[:6])
+    assert first_words in " ".join(out.split())
+
+
+def test_overview_table(invoke):
+    result = invoke("explain")
+    assert result.exit_code == 0
+    for argument in ARGUMENTS:
+        assert argument.name in result.stdout
+    for panel in Panel:
+        if panel is not Panel.IO:
+            assert panel.value in result.stdout
+    rows = json.loads(invoke("explain", "--json").stdout)["arguments"]
+    assert [r["name"] for r in rows] == NAMES
+    assert rows[NAMES.index("dropout")]["default"] == "0.0"
+
+
+def test_json_has_every_section(invoke):
+    doc = json.loads(invoke("explain", "stateful", "--json", "--lang", "zh").stdout)
+    assert doc["lang"] == "zh"
+    assert set(doc) >= {"keras_says", "what", "equations", "shapes", "values", "accepted_names", "pitfalls", "pytorch", "keras2to3", "try_it", "default"}
+
+
+@pytest.mark.parametrize(("typo", "suggestions"), [("dropuot", ["dropout", "recurrent_dropout"]), ("unit", ["units"]), ("return-sequence", ["return_sequences"]), ("go_backward", ["go_backwards"])])
+def test_typos_suggest(invoke, typo, suggestions):
+    result = invoke("explain", typo)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    for name in suggestions:
+        assert repr(name) in result.stderr
+
+
+def test_unknown_language(invoke):
+    result = invoke("explain", "units", "--lang", "fr")
+    assert result.exit_code == 2
+    assert "--lang must be one of en, zh" in result.stderr
+
+
+def test_explain_never_imports_tensorflow():
+    heavy, stdout = heavy_imports_of("explain", "dropout")
+    assert heavy == []
+    assert "Keras says" in stdout
+
+
+def test_wrapping_counts_display_columns():
+    from lstm_explorer.render.text import display_width, wrap
+
+    text = explaining.explain("dropout", "zh").what + " mixed English words stay whole"
+    lines = wrap(text, 40)
+    assert all(display_width(line) <= 40 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert "English" in " ".join(lines).split()
+
+
+def test_plain_output_when_not_a_terminal(invoke):
+    for args in (["explain", "units"], ["explain", "units", "--lang", "zh"], ["explain"], ["--help"]):
+        result = invoke(*args)
+        assert result.exit_code == 0
+        assert "\x1b[" not in result.stdout
+
+
+def test_help_boxes_line_up(invoke):
+    from lstm_explorer.render.text import display_width
+
+    lines = [line for line in invoke("--help").stdout.splitlines() if line and line[0] in "╭│╰"]
+    assert lines and {display_width(line) for line in lines} == {100}
