@@ -160,3 +160,12 @@ def test_help_boxes_line_up(invoke):
 
     lines = [line for line in invoke("--help").stdout.splitlines() if line and line[0] in "╭│╰"]
     assert lines and {display_width(line) for line in lines} == {100}
+
+
+def test_run_shows_the_same_keras_text_as_explain(invoke, monkeypatch):
+    monkeypatch.setattr(explaining, "read_keras_doc", lambda: KerasDoc("9.9", None, problem="cannot read it"))
+    out = invoke("--dropout", "0.1").stdout
+    flat = " ".join(line.strip("│ ") for line in out.splitlines())
+    bundled = explaining.bundled_keras_doc()
+    assert f"What Keras {bundled['version']} says" in flat
+    assert " ".join(bundled["arguments"]["dropout"].split()) in " ".join(flat.split())

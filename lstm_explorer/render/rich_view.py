@@ -18,7 +18,7 @@ from rich.text import Text
 
 from lstm_explorer.catalogue import ARGUMENTS, REQUIRED
 from lstm_explorer.engine import NamedArray, RunResult, gate_columns
-from lstm_explorer.keras_doc import read_keras_doc
+from lstm_explorer.explain import keras_says
 from lstm_explorer.render.json_view import jsonable_value
 
 MAX_ROWS = 20
@@ -187,20 +187,19 @@ def output_tables(result: RunResult) -> Group:
 
 
 def docs_panel(result: RunResult) -> Panel | None:
+    """Keras's words for each argument the user set, from the same source `explain` uses."""
     explicit = [a for a in ARGUMENTS if a.name in result.config.explicit]
     if not explicit:
         return None
-    doc = read_keras_doc()
     entries = []
+    version = None
     for argument in explicit:
-        text = doc.arguments.get(argument.name)
-        if text is None:
-            reason = doc.problem or "not in Keras 3's docstring"
-            text = f"{argument.summary} ({reason})"
+        says = keras_says(argument)
+        version = version or says.version
+        text = says.text or f"{argument.summary} (not in Keras 3's docstring)"
         entries.append(Text(f"{argument.name}: ", style="bold") + Text(text))
-    lines = Text("\n").join(entries)
-    where = f"Keras {doc.version}" if doc.version else "Keras"
-    return Panel(lines, title=f"What {escape(where)} says about the arguments you set", title_align="left")
+    where = f"Keras {version}" if version else "Keras"
+    return Panel(Text("\n").join(entries), title=f"What {escape(where)} says about the arguments you set", title_align="left")
 
 
 def render(result: RunResult, console: Console) -> None:
