@@ -178,6 +178,7 @@ def run_command(
     features: Annotated[Optional[int], typer.Option(help="Generate an input with this many features.", rich_help_panel=IO, show_default="2")] = None,
     random_seed: Annotated[int, typer.Option(help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.", rich_help_panel=IO)] = DEFAULT_RANDOM_SEED,
     training: Annotated[bool, typer.Option("--training", help="Call the layer in training mode (dropout active).", rich_help_panel=IO)] = False,
+    show_effects: Annotated[bool, typer.Option("--show-effects", help="Demonstrate every argument's effect, not only those you set.", rich_help_panel=IO)] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=IO)] = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="Let TensorFlow's own log lines through.", rich_help_panel=IO)] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and TensorFlow's log lines on errors.", rich_help_panel=IO)] = False,
@@ -201,7 +202,12 @@ def run_command(
         data = inputs.generated(batch, timesteps, features)
     else:
         data = inputs.tutorial_sample()
-    result = engine.run(config, data, random_seed=random_seed, training=training, verbose=verbose or debug)
+    from lstm_explorer.effects import DEMONSTRABLE
+
+    demonstrations = DEMONSTRABLE if show_effects else config.explicit & DEMONSTRABLE
+    result = engine.run(
+        config, data, random_seed=random_seed, training=training, verbose=verbose or debug, demonstrations=demonstrations
+    )
     if json_output:
         from lstm_explorer.render.json_view import dumps
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from lstm_explorer.catalogue import BY_NAME, SPEC_MODULES
 from lstm_explorer.config import LSTMConfig
+from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate
 from lstm_explorer.errors import RunFailure, UsageError
 from lstm_explorer.inputs import InputData
 from lstm_explorer.quiet import muted
@@ -72,6 +73,7 @@ class RunResult:
     keras_version: str
     tensorflow_version: str
     notes: list[str] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
 
 
 def param_count(units: int, input_dim: int, use_bias: bool) -> ParamCount:
@@ -138,24 +140,12 @@ def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None) -> A
         raise UsageError(f"{where}: {clean_keras_message(error)}") from error
 
 
-def cudnn_failed_conditions(config: LSTMConfig) -> list[str]:
-    """The cuDNN kernel's requirements (Keras's LSTM docstring) this configuration does not meet."""
-    checks = [
-        (config["activation"] == "tanh", "activation must be tanh"),
-        (config["recurrent_activation"] == "sigmoid", "recurrent_activation must be sigmoid"),
-        (config["recurrent_dropout"] == 0.0, "recurrent_dropout must be 0"),
-        (config["unroll"] is False, "unroll must be False"),
-        (config["use_bias"] is True, "use_bias must be True"),
-    ]
-    return [text for met, text in checks if not met]
-
-
 def _check_cudnn_request(config: LSTMConfig, tf: ModuleType) -> None:
     if config["use_cudnn"] is not True:
         return
-    failed = cudnn_failed_conditions(config)
+    failed = [text for text, met in cudnn_conditions(config) if not met]
     if failed:
-        raise UsageError(f"--use-cudnn true can't be met by this configuration: {'; '.join(failed)}. Use auto or false")
+        raise UsageError(f"--use-cudnn true needs {', '.join(failed)}, which this configuration lacks. Use auto or false")
     if not tf.config.list_physical_devices("GPU"):
         raise UsageError("--use-cudnn true needs a GPU with cuDNN and TensorFlow sees none here; use auto (the default) or false")
 
@@ -191,8 +181,13 @@ def run(
     random_seed: int,
     training: bool = False,
     verbose: bool = False,
+    demonstrations: frozenset[str] = frozenset(),
 ) -> RunResult:
-    """Build a one-layer model with the input's full shape (batch included) and call it once."""
+    """Build a one-layer model with the input's full shape (batch included) and call it once.
+
+    The demonstrations (and the cuDNN and saturation checks, always) run after the main call, so
+    they can't change what it returned.
+    """
     with muted(verbose):
         keras, tf = _import_keras()
         _check_cudnn_request(config, tf)
@@ -215,8 +210,8 @@ def run(
             returned = model(x, training=training)
         except Exception as error:  # Keras raises many types at call time; all are reported alike.
             raise RunFailure(f"the LSTM call failed: {clean_keras_message(error)}") from error
-        tensors = returned if isinstance(returned, (list, tuple)) else [returned]
-        outputs = _name_outputs(config, [np.asarray(t) for t in tensors])
+        tensors = [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
+        outputs = _name_outputs(config, tensors)
         weights = [
             NamedArray(w.name, _WEIGHT_MEANINGS.get(w.name, ""), np.asarray(w.numpy()))
             for w in layer.weights
@@ -236,6 +231,7 @@ def run(
             keras_version=keras.__version__,
             tensorflow_version=_tensorflow_version(tf),
             notes=config.notes() + _run_notes(config, training),
+            effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training), demonstrations),
         )
 
 

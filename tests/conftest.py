@@ -57,16 +57,19 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def numpy_lstm(x, kernel, recurrent, bias, *, go_backwards=False):
-    """A plain LSTM forward pass from the equations; returns (sequence, h, c) in float64."""
+def numpy_lstm(x, kernel, recurrent, bias, *, go_backwards=False, h0=None, c0=None, gates=None):
+    """A plain LSTM forward pass from the equations; returns (sequence, h, c) in float64.
+
+    Pass a list as `gates` to collect (i, f, o) at every step.
+    """
     x = np.asarray(x, dtype=np.float64)
     kernel = np.asarray(kernel, dtype=np.float64)
     recurrent = np.asarray(recurrent, dtype=np.float64)
     units = recurrent.shape[0]
     b = np.zeros(4 * units) if bias is None else np.asarray(bias, dtype=np.float64)
     batch, steps, _ = x.shape
-    h = np.zeros((batch, units))
-    c = np.zeros((batch, units))
+    h = np.zeros((batch, units)) if h0 is None else np.asarray(h0, dtype=np.float64)
+    c = np.zeros((batch, units)) if c0 is None else np.asarray(c0, dtype=np.float64)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
     sequence = []
     for t in order:
@@ -74,6 +77,8 @@ def numpy_lstm(x, kernel, recurrent, bias, *, go_backwards=False):
         i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
         c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
         h = sigmoid(o) * np.tanh(c)
+        if gates is not None:
+            gates.append((sigmoid(i), sigmoid(f), sigmoid(o)))
         sequence.append(h)
     return np.stack(sequence, axis=1), h, c
 

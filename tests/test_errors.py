@@ -64,7 +64,7 @@ CASES = [
     (["--seed", "-1"], 2, "--seed must be a non-negative integer"),
     (["--random-seed", "-1"], 2, "--random-seed must be between 0 and"),
     (["--use-cudnn", "maybe"], 2, "--use-cudnn must be auto, true or false"),
-    (["--use-cudnn", "true", "--activation", "relu"], 2, "--use-cudnn true can't be met by this configuration: activation must be tanh"),
+    (["--use-cudnn", "true", "--activation", "relu"], 2, "--use-cudnn true needs activation tanh, which this configuration lacks"),
     (["--use-cudnn", "true"], 2, "--use-cudnn true needs a GPU"),
     (["--implementation", "3"], 2, "--implementation must be 1 or 2"),
     (["--time-major"], 2, "--time-major was removed in Keras 3"),

@@ -48,8 +48,9 @@ def test_no_bias_formula(invoke):
 def test_docstrings_of_set_arguments_come_from_keras(invoke, keras):
     out = invoke("--dropout", "0.1", "--go-backwards").stdout
     lines = out.splitlines()
-    top = next(i for i, line in enumerate(lines) if line.startswith("╭"))
-    panel = " ".join(" ".join(line.strip("│ ").split()) for line in lines[top + 1:] if not line.startswith("╰"))
+    top = next(i for i, line in enumerate(lines) if line.startswith("╭") and "says about the arguments you set" in line)
+    bottom = next(i for i in range(top, len(lines)) if lines[i].startswith("╰"))
+    panel = " ".join(" ".join(line.strip("│ ").split()) for line in lines[top + 1:bottom])
     assert f"What Keras {keras.__version__} says" in lines[top]
     expected = parse_args_section(keras.layers.LSTM.__doc__)
     assert panel == f"dropout: {expected['dropout']} go_backwards: {expected['go_backwards']}"

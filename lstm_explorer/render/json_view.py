@@ -70,6 +70,7 @@ def to_document(result: RunResult) -> dict[str, object]:
         "keras_version": result.keras_version,
         "tensorflow_version": result.tensorflow_version,
         "notes": result.notes,
+        "effects": {effect.name: effect.data for effect in result.effects},
     }
 
 

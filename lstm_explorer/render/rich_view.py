@@ -53,7 +53,7 @@ def matrix_table(
             table.add_row("…", *["…"] * len(cols))
             continue
         table.add_row(row_labels[r], *("…" if c is None else _fmt(matrix[r, c]) for c in cols))
-    return Group(Text(title, style="bold"), table)
+    return Group(Text(title, style="bold"), table) if title else Group(table)
 
 
 def _display(value: object) -> str:
@@ -202,6 +202,45 @@ def docs_panel(result: RunResult) -> Panel | None:
     return Panel(Text("\n").join(entries), title=f"What {escape(where)} says about the arguments you set", title_align="left")
 
 
+def arrays_view(arrays: list[tuple[str, np.ndarray]]) -> list[Group | Text]:
+    """Arrays compared in a demonstration, laid out so equal or different rows are easy to spot.
+
+    Single rows become one table with a row per array; arrays with equal row counts go side by side
+    under letters A, B, … (or one above the other when too wide); anything else is shown one table
+    after another.
+    """
+    matrices = [(label, array if array.ndim == 2 else array.reshape(1, -1)) for label, array in arrays]
+    if not matrices:
+        return []
+    cols = max(m.shape[1] for _, m in matrices)
+    if all(m.shape[0] == 1 for _, m in matrices) and all(m.shape[1] == cols for _, m in matrices):
+        stacked = np.concatenate([m for _, m in matrices])
+        return [matrix_table("", stacked, [label for label, _ in matrices], [str(c) for c in range(cols)])]
+    rows = {m.shape[0] for _, m in matrices}
+    total = sum(m.shape[1] for _, m in matrices)
+    if len(rows) == 1 and total <= MAX_COLS:
+        letters = [chr(ord("A") + k) for k in range(len(matrices))]
+        labels = [f"{letter}{c}" for letter, (_, m) in zip(letters, matrices) for c in range(m.shape[1])]
+        legend = "; ".join(f"{letter} = {label}" for letter, (label, _) in zip(letters, matrices))
+        side = np.concatenate([m for _, m in matrices], axis=1)
+        return [matrix_table(legend, side, [str(r) for r in range(side.shape[0])], labels)]
+    if all(m.shape[1] == cols for _, m in matrices):
+        stacked = np.concatenate([m for _, m in matrices])
+        row_labels = [f"{label} [{r}]" for label, m in matrices for r in range(m.shape[0])]
+        return [matrix_table("", stacked, row_labels, [str(c) for c in range(cols)])]
+    return [matrix_table(label, m, [str(r) for r in range(m.shape[0])], [str(c) for c in range(m.shape[1])]) for label, m in matrices]
+
+
+def effects_section(result: RunResult) -> Group:
+    """One panel per demonstration: its computed sentences, then its arrays."""
+    panels = []
+    for effect in result.effects:
+        parts: list[Text | Group] = [Text(line) for line in effect.lines]
+        parts.extend(arrays_view(effect.arrays))
+        panels.append(Panel(Group(*parts), title=escape(effect.title), title_align="left"))
+    return Group(Text("Effects", style="bold"), *panels)
+
+
 def render(result: RunResult, console: Console) -> None:
     mode = "training mode" if result.training else "inference mode"
     console.rule("[bold]lstm-explore[/] · keras.layers.LSTM")
@@ -215,6 +254,7 @@ def render(result: RunResult, console: Console) -> None:
     for section in (config_table(result), summary_table(result), param_lines(result), weight_table(result), input_tables(result), output_tables(result)):
         console.print(section)
         console.print()
+    console.print(effects_section(result))
     panel = docs_panel(result)
     if panel is not None:
         console.print(panel)
