@@ -21,6 +21,7 @@ from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate
 from lstm_explorer.errors import RunFailure, UsageError
 from lstm_explorer.inputs import InputData
 from lstm_explorer.quiet import muted
+from lstm_explorer.reference import compare, lstm_forward
 from lstm_explorer.specs import Spec
 
 GATES: tuple[tuple[str, str], ...] = (
@@ -56,6 +57,15 @@ class ParamCount:
 
 
 @dataclass(frozen=True)
+class ReferenceCheck:
+    """How far Keras's outputs are from the independent NumPy forward pass."""
+
+    max_abs_diff: float
+    ok: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything one run produced, ready for any renderer."""
 
@@ -74,6 +84,7 @@ class RunResult:
     tensorflow_version: str
     notes: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    reference: ReferenceCheck | None = None
 
 
 def param_count(units: int, input_dim: int, use_bias: bool) -> ParamCount:
@@ -206,6 +217,7 @@ def run(
             model = keras.Model(inputs, layer(inputs))
         except (TypeError, ValueError) as error:
             raise UsageError(f"Keras rejected this configuration: {clean_keras_message(error)}") from error
+        masks = _record_dropout_masks(layer.cell) if training else {}
         try:
             returned = model(x, training=training)
         except Exception as error:  # Keras raises many types at call time; all are reported alike.
@@ -232,7 +244,56 @@ def run(
             tensorflow_version=_tensorflow_version(tf),
             notes=config.notes() + _run_notes(config, training),
             effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training), demonstrations),
+            reference=check_against_reference(config, x, layer, tensors, masks),
         )
+
+
+def _record_dropout_masks(cell: Any) -> dict[str, Any]:
+    """Keep the dropout masks Keras draws during the main call, so the reference can use them too."""
+    recorded: dict[str, Any] = {}
+    for key, method in (("input", "get_dropout_mask"), ("recurrent", "get_recurrent_dropout_mask")):
+        original = getattr(cell, method)
+
+        def recording(step_input: Any, _original: Any = original, _key: str = key) -> Any:
+            mask = _original(step_input)
+            if mask is not None:
+                recorded.setdefault(_key, mask)
+            return mask
+
+        setattr(cell, method, recording)
+    return recorded
+
+
+def _per_gate(mask: Any) -> list[np.ndarray] | None:
+    """Keras hands out four masks (one per gate) with implementation 1, one shared mask otherwise."""
+    if mask is None:
+        return None
+    if isinstance(mask, (list, tuple)):
+        return [np.asarray(m) for m in mask]
+    return [np.asarray(mask)] * 4
+
+
+def check_against_reference(
+    config: LSTMConfig, x: np.ndarray, layer: Any, tensors: list[np.ndarray], masks: dict[str, Any]
+) -> ReferenceCheck:
+    """Recompute the call in NumPy from the layer's weights and compare every returned tensor."""
+    weights = {w.name: np.asarray(w.numpy()) for w in layer.weights}
+    forward = lstm_forward(
+        x, weights["kernel"], weights["recurrent_kernel"], weights.get("bias"),
+        activation_name=config["activation"],  # type: ignore[arg-type]
+        recurrent_activation_name=config["recurrent_activation"],  # type: ignore[arg-type]
+        go_backwards=bool(config["go_backwards"]),
+        input_masks=_per_gate(masks.get("input")),
+        recurrent_masks=_per_gate(masks.get("recurrent")),
+    )
+    expected = [forward.sequence if config["return_sequences"] else forward.h]
+    if config["return_state"]:
+        expected += [forward.h, forward.c]
+    worst, ok = compare(tensors, expected)
+    note = ""
+    if not ok and "sparsemax" in (config["activation"], config["recurrent_activation"]):
+        note = "Keras's TensorFlow sparsemax does not follow the sparsemax definition (its rows need not sum to 1)."
+    return ReferenceCheck(worst, ok, note)
 
 
 _WEIGHT_MEANINGS = {

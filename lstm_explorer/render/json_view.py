@@ -71,6 +71,9 @@ def to_document(result: RunResult) -> dict[str, object]:
         "tensorflow_version": result.tensorflow_version,
         "notes": result.notes,
         "effects": {effect.name: effect.data for effect in result.effects},
+        "reference": None if result.reference is None else {
+            "max_abs_diff": result.reference.max_abs_diff, "ok": result.reference.ok, "note": result.reference.note,
+        },
     }
 
 

@@ -241,6 +241,20 @@ def effects_section(result: RunResult) -> Group:
     return Group(Text("Effects", style="bold"), *panels)
 
 
+def reference_line(result: RunResult) -> Text | Panel | None:
+    """The NumPy cross-check: one quiet line when it agrees, a red panel when it doesn't."""
+    check = result.reference
+    if check is None:
+        return None
+    if check.ok:
+        return Text(f"NumPy reference: max |Δ| = {check.max_abs_diff:.1e} ✓", style="green")
+    body = Text(f"Keras's output and the NumPy reference disagree: max |Δ| = {check.max_abs_diff:.3g} "
+                "(tolerance: atol 1e-5 + rtol 1e-5). ", style="bold red")
+    if check.note:
+        body.append(check.note)
+    return Panel(body, title="✗ NumPy reference MISMATCH", border_style="red", title_align="left")
+
+
 def render(result: RunResult, console: Console) -> None:
     mode = "training mode" if result.training else "inference mode"
     console.rule("[bold]lstm-explore[/] · keras.layers.LSTM")
@@ -253,6 +267,10 @@ def render(result: RunResult, console: Console) -> None:
         console.print(Text("Note: ", style="bold yellow") + Text(note))
     for section in (config_table(result), summary_table(result), param_lines(result), weight_table(result), input_tables(result), output_tables(result)):
         console.print(section)
+        console.print()
+    check = reference_line(result)
+    if check is not None:
+        console.print(check)
         console.print()
     console.print(effects_section(result))
     panel = docs_panel(result)

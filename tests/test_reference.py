@@ -1,0 +1,164 @@
+"""The NumPy reference against hand arithmetic and against Keras over a grid of configurations."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from lstm_explorer import engine
+from lstm_explorer.catalogue import ACTIVATIONS as ACTIVATION_NAMES
+from lstm_explorer.reference import ACTIVATIONS, compare, lstm_forward
+
+
+@pytest.mark.parametrize("name", [n for n in ACTIVATION_NAMES if n != "sparsemax"])
+def test_numpy_activation_equals_keras(keras, name):
+    x = np.linspace(-7, 7, 60).reshape(6, 10)
+    want = np.asarray(keras.activations.get(name)(x.astype("float32")), dtype=np.float64)
+    np.testing.assert_allclose(ACTIVATIONS[name](x), want, rtol=1e-5, atol=1e-6)
+
+
+def test_sparsemax_follows_its_definition_where_keras_does_not(keras):
+    x = np.linspace(-7, -4.6, 10).reshape(1, 10)
+    ours = ACTIVATIONS["sparsemax"](x)
+    assert ours.sum() == pytest.approx(1.0) and (ours >= 0).all()
+    np.testing.assert_allclose(ACTIVATIONS["sparsemax"](np.array([[1.0, 2.0, 0.5]])), [[0.0, 1.0, 0.0]])
+    theirs = np.asarray(keras.activations.sparsemax(x.astype("float32")))
+    assert abs(theirs.sum() - 1.0) > 0.1
+
+
+def _sigmoid(v):
+    return 1.0 / (1.0 + math.exp(-v))
+
+
+def test_one_unit_two_steps_by_hand():
+    kernel = np.array([[0.5, -0.5, 1.0, 0.25]])
+    recurrent = np.array([[0.1, 0.2, 0.3, 0.4]])
+    bias = np.array([0.0, 1.0, 0.0, 0.0])
+    x = np.array([[[1.0], [2.0]]])
+    # step 1, h0 = c0 = 0: z = x·K + b
+    i1, f1, g1, o1 = _sigmoid(0.5), _sigmoid(-0.5 + 1.0), math.tanh(1.0), _sigmoid(0.25)
+    c1 = f1 * 0.0 + i1 * g1
+    h1 = o1 * math.tanh(c1)
+    # step 2: z = 2·K + h1·R + b
+    i2 = _sigmoid(2 * 0.5 + h1 * 0.1)
+    f2 = _sigmoid(2 * -0.5 + h1 * 0.2 + 1.0)
+    g2 = math.tanh(2 * 1.0 + h1 * 0.3)
+    o2 = _sigmoid(2 * 0.25 + h1 * 0.4)
+    c2 = f2 * c1 + i2 * g2
+    h2 = o2 * math.tanh(c2)
+    forward = lstm_forward(x, kernel, recurrent, bias)
+    assert forward.sequence[0, :, 0].tolist() == pytest.approx([h1, h2], abs=1e-12)
+    assert forward.c[0, 0] == pytest.approx(c2, abs=1e-12)
+    first = forward.steps[0]
+    assert (first.i[0, 0], first.f[0, 0], first.g[0, 0], first.o[0, 0]) == pytest.approx((i1, f1, g1, o1), abs=1e-12)
+    assert h1 == pytest.approx(0.24819, abs=1e-5) and h2 == pytest.approx(0.47926, abs=1e-5)
+
+
+def _keras_and_reference(keras, x, *, training=False, **kwargs):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(batch_shape=x.shape)
+    layer = keras.layers.LSTM(**kwargs)
+    model = keras.Model(inputs, layer(inputs))
+    masks = engine._record_dropout_masks(layer.cell) if training else {}
+    returned = model(x, training=training)
+    tensors = [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
+    return layer, model, tensors, masks
+
+
+def _reference_outputs(layer, x, masks=None, **overrides):
+    w = {v.name: np.asarray(v.numpy()) for v in layer.weights}
+    masks = masks or {}
+    forward = lstm_forward(
+        x, w["kernel"], w["recurrent_kernel"], w.get("bias"),
+        activation_name=overrides.get("activation", "tanh"),
+        recurrent_activation_name=overrides.get("recurrent_activation", "sigmoid"),
+        go_backwards=overrides.get("go_backwards", False),
+        initial_h=overrides.get("initial_h"), initial_c=overrides.get("initial_c"),
+        input_masks=engine._per_gate(masks.get("input")),
+        recurrent_masks=engine._per_gate(masks.get("recurrent")),
+    )
+    out = [forward.sequence if overrides.get("return_sequences") else forward.h]
+    if overrides.get("return_state"):
+        out += [forward.h, forward.c]
+    return out, forward
+
+
+RNG = np.random.default_rng(7)
+INPUTS = {
+    "random": RNG.normal(size=(3, 6, 4)).astype("float32"),
+    "saturated": (np.arange(1, 3 * 6 * 4 + 1).reshape(3, 6, 4)).astype("float32"),
+}
+
+
+@pytest.mark.parametrize("name", [n for n in ACTIVATION_NAMES if n != "sparsemax"])
+@pytest.mark.parametrize("role", ["activation", "recurrent_activation"])
+def test_every_activation_matches_keras(keras, name, role):
+    x = INPUTS["random"][:, :2] * 0.2  # exponential feeds on itself: keep it within float32's precision
+    layer, _, tensors, _ = _keras_and_reference(keras, x, units=3, return_sequences=True, **{role: name})
+    expected, _ = _reference_outputs(layer, x, return_sequences=True, **{role: name})
+    worst, ok = compare(tensors, expected)
+    assert ok, (name, role, worst)
+
+
+GRID = list(itertools.product([1, 5, 32], [True, False], [True, False], [True, False], ["random", "saturated"]))
+
+
+@pytest.mark.parametrize(("units", "use_bias", "go_backwards", "return_state", "data"), GRID)
+def test_reference_grid(keras, units, use_bias, go_backwards, return_state, data):
+    x = INPUTS[data]
+    options = dict(return_sequences=True, return_state=return_state, go_backwards=go_backwards)
+    layer, _, tensors, _ = _keras_and_reference(keras, x, units=units, use_bias=use_bias, **options)
+    expected, _ = _reference_outputs(layer, x, **options)
+    worst, ok = compare(tensors, expected)
+    assert ok, worst
+
+
+def test_stateful_second_call(keras):
+    x = INPUTS["random"]
+    layer, model, first, _ = _keras_and_reference(keras, x, units=4, stateful=True, return_state=True)
+    second = [np.asarray(t) for t in model(x)]
+    _, forward = _reference_outputs(layer, x, return_state=True)
+    expected, _ = _reference_outputs(layer, x, return_state=True, initial_h=forward.h, initial_c=forward.c)
+    worst, ok = compare(second, expected)
+    assert ok, worst
+    assert not np.allclose(second[0], first[0])
+
+
+@pytest.mark.parametrize("implementation", [1, 2])
+@pytest.mark.parametrize(("dropout", "recurrent_dropout"), [(0.5, 0.0), (0.0, 0.4), (0.3, 0.3)])
+def test_dropout_masks(keras, implementation, dropout, recurrent_dropout):
+    x = INPUTS["random"]
+    kwargs = dict(units=3, dropout=dropout, recurrent_dropout=recurrent_dropout, implementation=implementation, use_cudnn=False, seed=5)
+    layer, _, tensors, masks = _keras_and_reference(keras, x, training=True, **kwargs)
+    expected, _ = _reference_outputs(layer, x, masks)
+    worst, ok = compare(tensors, expected)
+    assert ok, worst
+    unmasked, _ = _reference_outputs(layer, x)
+    assert not compare(tensors, unmasked)[1]
+
+
+def test_every_run_reports_the_check(run_json, invoke):
+    doc = run_json("--return-state", "--batch", "2", "--dropout", "0.3", "--training")
+    assert doc["reference"]["ok"] is True and doc["reference"]["max_abs_diff"] < 1e-5
+    out = invoke("--units", "2").stdout
+    assert "NumPy reference: max |Δ| = " in out and "✓" in out
+
+
+def test_a_mismatch_is_shown_loudly(invoke, monkeypatch):
+    real = engine.lstm_forward
+
+    def off_by_a_bit(*args, **kwargs):
+        forward = real(*args, **kwargs)
+        return type(forward)(forward.sequence + 0.01, forward.h + 0.01, forward.c, forward.steps)
+
+    monkeypatch.setattr(engine, "lstm_forward", off_by_a_bit)
+    out = invoke("--units", "2").stdout
+    assert "NumPy reference MISMATCH" in out and "max |Δ| = 0.01" in out
+    monkeypatch.setattr(engine, "lstm_forward", off_by_a_bit)
+    result = invoke("--units", "2", "--json")
+    import json
+
+    assert json.loads(result.stdout)["reference"]["ok"] is False
