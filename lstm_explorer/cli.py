@@ -11,6 +11,7 @@ import inspect
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Optional
 
 import typer
@@ -119,26 +120,81 @@ def _option(argument: Argument) -> tuple[Any, object]:
     return Annotated[python_type, option], default
 
 
-def with_lstm_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command one flag per catalogue argument; it receives their values as **kwargs."""
-    own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
-    generated = []
-    for argument in ARGUMENTS:
-        annotation, default = _option(argument)
-        generated.append(
-            inspect.Parameter(argument.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-        )
+def _keyword(name: str, annotation: Any, default: object) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+
+
+def _shared_parameters() -> list[inspect.Parameter]:
+    """Input and output flags every model-building command takes, besides the LSTM's own."""
+    io = Panel.IO.value
+    return [
+        _keyword("input_path", Annotated[Optional[str], typer.Option("--input", metavar="PATH", rich_help_panel=io,
+                 help="Read the input from a .npy, .json (nested lists) or .csv file (rows are timesteps).")], None),
+        _keyword("batch", Annotated[Optional[int], typer.Option(help="Generate an input with this many samples.", rich_help_panel=io, show_default="1")], None),
+        _keyword("timesteps", Annotated[Optional[int], typer.Option(help="Generate an input with this many timesteps.", rich_help_panel=io, show_default="10")], None),
+        _keyword("features", Annotated[Optional[int], typer.Option(help="Generate an input with this many features.", rich_help_panel=io, show_default="2")], None),
+        _keyword("random_seed", Annotated[int, typer.Option(rich_help_panel=io,
+                 help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.")], DEFAULT_RANDOM_SEED),
+        _keyword("json_output", Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=io)], False),
+        _keyword("verbose", Annotated[bool, typer.Option("--verbose", help="Let TensorFlow's own log lines through.", rich_help_panel=io)], False),
+        _keyword("debug", Annotated[bool, typer.Option("--debug", help="Show tracebacks and TensorFlow's log lines on errors.", rich_help_panel=io)], False),
+    ]
+
+
+def lstm_command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command one flag per catalogue argument plus the shared input and output flags.
+
+    The command receives them all in **options, next to its own parameters.
+    """
+    own = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in inspect.signature(func, eval_str=True).parameters.values()
+        if p.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
+    generated = [_keyword(argument.name, *_option(argument)) for argument in ARGUMENTS]
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
-    keyword_only = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
-    signature = inspect.Signature(generated + keyword_only)
+    signature = inspect.Signature(generated + _shared_parameters() + own)
     wrapper.__signature__ = signature  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     del wrapper.__wrapped__  # type: ignore[attr-defined]
     return wrapper
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a model-building command was asked for, validated."""
+
+    config: Any
+    data: Any
+    random_seed: int
+    json_output: bool
+    verbose: bool
+
+
+def prepare(ctx: typer.Context, options: dict[str, Any]) -> Request:
+    """Validate the LSTM flags and build the input, before TensorFlow is loaded."""
+    from lstm_explorer import inputs
+    from lstm_explorer.config import build_config
+
+    config = build_config({a.name: options[a.name] for a in ARGUMENTS}, explicit_arguments(ctx))
+    random_seed = options["random_seed"]
+    if not 0 <= random_seed <= MAX_RANDOM_SEED:
+        raise UsageError(f"--random-seed must be between 0 and {MAX_RANDOM_SEED}, got {random_seed}")
+    sizes = {"--batch": options["batch"], "--timesteps": options["timesteps"], "--features": options["features"]}
+    given = [flag for flag, size in sizes.items() if size is not None]
+    if options["input_path"] is not None and given:
+        raise UsageError(f"--input can't be combined with {', '.join(given)}: the file fixes the shape")
+    if options["input_path"] is not None:
+        data = inputs.load(options["input_path"])
+    elif given:
+        data = inputs.generated(options["batch"], options["timesteps"], options["features"])
+    else:
+        data = inputs.tutorial_sample()
+    return Request(config, data, random_seed, options["json_output"], options["verbose"] or options["debug"])
 
 
 def explicit_arguments(ctx: typer.Context) -> frozenset[str]:
@@ -166,49 +222,25 @@ app = typer.Typer(
 
 
 @app.callback()
-@with_lstm_options
+@lstm_command
 def run_command(
     ctx: typer.Context,
-    input_path: Annotated[
-        Optional[str],
-        typer.Option("--input", help="Read the input from a .npy, .json (nested lists) or .csv file (rows are timesteps).", rich_help_panel=IO, metavar="PATH"),
-    ] = None,
-    batch: Annotated[Optional[int], typer.Option(help="Generate an input with this many samples.", rich_help_panel=IO, show_default="1")] = None,
-    timesteps: Annotated[Optional[int], typer.Option(help="Generate an input with this many timesteps.", rich_help_panel=IO, show_default="10")] = None,
-    features: Annotated[Optional[int], typer.Option(help="Generate an input with this many features.", rich_help_panel=IO, show_default="2")] = None,
-    random_seed: Annotated[int, typer.Option(help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.", rich_help_panel=IO)] = DEFAULT_RANDOM_SEED,
     training: Annotated[bool, typer.Option("--training", help="Call the layer in training mode (dropout active).", rich_help_panel=IO)] = False,
     show_effects: Annotated[bool, typer.Option("--show-effects", help="Demonstrate every argument's effect, not only those you set.", rich_help_panel=IO)] = False,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=IO)] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", help="Let TensorFlow's own log lines through.", rich_help_panel=IO)] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and TensorFlow's log lines on errors.", rich_help_panel=IO)] = False,
-    **lstm: Any,
+    **options: Any,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from lstm_explorer import engine, inputs
-    from lstm_explorer.config import build_config
-
-    config = build_config(lstm, explicit_arguments(ctx))
-    if not 0 <= random_seed <= MAX_RANDOM_SEED:
-        raise UsageError(f"--random-seed must be between 0 and {MAX_RANDOM_SEED}, got {random_seed}")
-    sizes = {"--batch": batch, "--timesteps": timesteps, "--features": features}
-    given = [flag for flag, size in sizes.items() if size is not None]
-    if input_path is not None and given:
-        raise UsageError(f"--input can't be combined with {', '.join(given)}: the file fixes the shape")
-    if input_path is not None:
-        data = inputs.load(input_path)
-    elif given:
-        data = inputs.generated(batch, timesteps, features)
-    else:
-        data = inputs.tutorial_sample()
+    from lstm_explorer import engine
     from lstm_explorer.effects import DEMONSTRABLE
 
-    demonstrations = DEMONSTRABLE if show_effects else config.explicit & DEMONSTRABLE
+    request = prepare(ctx, options)
+    demonstrations = DEMONSTRABLE if show_effects else request.config.explicit & DEMONSTRABLE
     result = engine.run(
-        config, data, random_seed=random_seed, training=training, verbose=verbose or debug, demonstrations=demonstrations
+        request.config, request.data, random_seed=request.random_seed, training=training,
+        verbose=request.verbose, demonstrations=demonstrations,
     )
-    if json_output:
+    if request.json_output:
         from lstm_explorer.render.json_view import dumps
 
         sys.stdout.write(dumps(result) + "\n")
@@ -218,6 +250,39 @@ def run_command(
     from lstm_explorer.render.rich_view import render
 
     render(result, Console())
+
+
+@app.command(help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.")
+@lstm_command
+def trace(
+    ctx: typer.Context,
+    sample: Annotated[int, typer.Option(help="Which sample of the batch to trace.", rich_help_panel=IO)] = 0,
+    unit: Annotated[Optional[int], typer.Option(help="Show only this unit (default: every unit).", rich_help_panel=IO, show_default=False)] = None,
+    **options: Any,
+) -> None:
+    from lstm_explorer import engine
+
+    request = prepare(ctx, options)
+    batch = request.data.values.shape[0]
+    units = int(request.config["units"])
+    if not 0 <= sample < batch:
+        raise UsageError(f"--sample must be between 0 and {batch - 1} (the batch has {batch} samples), got {sample}")
+    if unit is not None and not 0 <= unit < units:
+        raise UsageError(f"--unit must be between 0 and {units - 1} (the layer has {units} units), got {unit}")
+    result = engine.run(request.config, request.data, random_seed=request.random_seed, verbose=request.verbose, trace_sample=sample)
+    from lstm_explorer.render.trace_view import render_trace, trace_document
+
+    if request.json_output:
+        import json
+
+        from lstm_explorer.render.json_view import to_document
+
+        document = {**to_document(result), "sample": sample, "steps": trace_document(result)}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        return
+    from rich.console import Console
+
+    render_trace(result, list(range(units)) if unit is None else [unit], Console())
 
 
 def main() -> None:

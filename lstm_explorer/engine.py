@@ -66,6 +66,21 @@ class ReferenceCheck:
 
 
 @dataclass(frozen=True)
+class TraceStep:
+    """One timestep of one sample: the input, pre-activations z (4·units) and every gate and state."""
+
+    t: int
+    x: np.ndarray
+    z: np.ndarray
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    c: np.ndarray
+    h: np.ndarray
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything one run produced, ready for any renderer."""
 
@@ -85,6 +100,8 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     reference: ReferenceCheck | None = None
+    trace: list[TraceStep] | None = None
+    trace_sample: int | None = None
 
 
 def param_count(units: int, input_dim: int, use_bias: bool) -> ParamCount:
@@ -193,6 +210,7 @@ def run(
     training: bool = False,
     verbose: bool = False,
     demonstrations: frozenset[str] = frozenset(),
+    trace_sample: int | None = None,
 ) -> RunResult:
     """Build a one-layer model with the input's full shape (batch included) and call it once.
 
@@ -245,7 +263,47 @@ def run(
             notes=config.notes() + _run_notes(config, training),
             effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training), demonstrations),
             reference=check_against_reference(config, x, layer, tensors, masks),
+            trace=None if trace_sample is None else trace_steps(keras, layer, x, trace_sample),
+            trace_sample=trace_sample,
         )
+
+
+def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, sample: int) -> list[TraceStep]:
+    """Step the cell's own equations with Keras ops, in the order LSTMCell.call performs them.
+
+    Same operations on the same tensors as the layer's inference pass, so h and c come out
+    bit-identical to what the layer returned; the gates, which the layer never exposes, come along.
+    """
+    ops, cell = keras.ops, layer.cell
+    units = cell.units
+    h = ops.zeros((x.shape[0], units))
+    c = ops.zeros((x.shape[0], units))
+    order = range(x.shape[1] - 1, -1, -1) if layer.go_backwards else range(x.shape[1])
+    steps = []
+    for t in order:
+        inputs = ops.convert_to_tensor(x[:, t])
+        if cell.implementation == 1:
+            k_i, k_f, k_c, k_o = ops.split(cell.kernel, 4, axis=1)
+            parts = [ops.matmul(inputs, k) for k in (k_i, k_f, k_c, k_o)]
+            if cell.use_bias:
+                parts = [p + b for p, b in zip(parts, ops.split(cell.bias, 4, axis=0))]
+            parts = [p + ops.matmul(h, cell.recurrent_kernel[:, k * units:(k + 1) * units]) for k, p in enumerate(parts)]
+        else:
+            z = ops.add(ops.matmul(inputs, cell.kernel), ops.matmul(h, cell.recurrent_kernel))
+            if cell.use_bias:
+                z = ops.add(z, cell.bias)
+            parts = ops.split(z, 4, axis=1)
+        i, f = cell.recurrent_activation(parts[0]), cell.recurrent_activation(parts[1])
+        g = cell.activation(parts[2])
+        c = f * c + i * g
+        o = cell.recurrent_activation(parts[3])
+        h = o * cell.activation(c)
+        z_all = np.concatenate([np.asarray(p) for p in parts], axis=1)
+        steps.append(TraceStep(
+            t, x[sample, t], z_all[sample],
+            *(np.asarray(v)[sample] for v in (i, f, g, o, c, h)),
+        ))
+    return steps
 
 
 def _record_dropout_masks(cell: Any) -> dict[str, Any]:

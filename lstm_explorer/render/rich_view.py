@@ -40,19 +40,20 @@ def _keep(n: int, limit: int) -> list[int | None]:
 
 
 def matrix_table(
-    title: str, matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], corner: str = ""
+    title: str, matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], corner: str = "",
+    decimals: int = 6, max_cols: int = MAX_COLS,
 ) -> Group:
     """A 2-D array as a right-aligned table, eliding middle rows and columns past the limits."""
-    rows, cols = _keep(matrix.shape[0], MAX_ROWS), _keep(matrix.shape[1], MAX_COLS)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(corner, style="dim", justify="right")
+    rows, cols = _keep(matrix.shape[0], MAX_ROWS), _keep(matrix.shape[1], max_cols)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column(corner, style="dim", justify="right", no_wrap=True)
     for c in cols:
-        table.add_column("…" if c is None else col_labels[c], justify="right")
+        table.add_column("…" if c is None else col_labels[c], justify="right", no_wrap=True)
     for r in rows:
         if r is None:
             table.add_row("…", *["…"] * len(cols))
             continue
-        table.add_row(row_labels[r], *("…" if c is None else _fmt(matrix[r, c]) for c in cols))
+        table.add_row(row_labels[r], *("…" if c is None else _fmt(matrix[r, c], decimals) for c in cols))
     return Group(Text(title, style="bold"), table) if title else Group(table)
 
 
@@ -255,7 +256,8 @@ def reference_line(result: RunResult) -> Text | Panel | None:
     return Panel(body, title="✗ NumPy reference MISMATCH", border_style="red", title_align="left")
 
 
-def render(result: RunResult, console: Console) -> None:
+def header(result: RunResult, console: Console) -> None:
+    """Versions, the seed in use, the mode, and the notes the user must read first."""
     mode = "training mode" if result.training else "inference mode"
     console.rule("[bold]lstm-explore[/] · keras.layers.LSTM")
     console.print(
@@ -265,6 +267,10 @@ def render(result: RunResult, console: Console) -> None:
     )
     for note in result.notes:
         console.print(Text("Note: ", style="bold yellow") + Text(note))
+
+
+def render(result: RunResult, console: Console) -> None:
+    header(result, console)
     for section in (config_table(result), summary_table(result), param_lines(result), weight_table(result), input_tables(result), output_tables(result)):
         console.print(section)
         console.print()

@@ -1,0 +1,84 @@
+"""`trace` drawn for a person: the equations once with the first step's numbers, then every step."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from lstm_explorer.engine import RunResult, TraceStep
+from lstm_explorer.render.rich_view import header, matrix_table, reference_line
+
+GATES = (("i", "input gate"), ("f", "forget gate"), ("c", "candidate c̃"), ("o", "output gate"))
+
+
+def _n(value: float) -> str:
+    return f"{value:.4f}"
+
+
+def first_step_equations(result: RunResult, unit: int) -> Panel:
+    """The LSTM equations for one unit with the first step's actual numbers substituted."""
+    steps = result.trace or []
+    step = steps[0]
+    units = int(result.config["units"])  # type: ignore[call-overload]
+    weights = {w.name: w.values for w in result.weights}
+    gate_fn = result.config["recurrent_activation"] or "linear"
+    act_fn = result.config["activation"] or "linear"
+    lines = [
+        Text(f"First step: t = {step.t} (sample {result.trace_sample}, unit {unit}); h and c start at 0, so h·R = 0. "
+             f"σ = {gate_fn}, act = {act_fn}.", style="dim"),
+    ]
+    values = {"i": step.i, "f": step.f, "c": step.g, "o": step.o}
+    for k, (gate, meaning) in enumerate(GATES):
+        column = k * units + unit
+        terms = [f"{_n(xv)}×{_n(kv)}" for xv, kv in zip(step.x, weights["kernel"][:, column])]
+        if "bias" in weights:
+            terms.append(_n(weights["bias"][column]))
+        z = step.z[column]
+        name = "c̃" if gate == "c" else gate
+        fn = "act" if gate == "c" else "σ"
+        lines.append(Text(f"z_{gate} = x·K_{gate} + h·R_{gate} + b_{gate} = {' + '.join(terms)} = {_n(z)}"))
+        lines.append(Text(f"{name} = {fn}(z_{gate}) = {fn}({_n(z)}) = {_n(values[gate][unit])}    ({meaning})"))
+    lines.append(Text(f"c = f·c₀ + i·c̃ = {_n(step.f[unit])}×0 + {_n(step.i[unit])}×{_n(step.g[unit])} = {_n(step.c[unit])}"))
+    lines.append(Text(f"h = o·act(c) = {_n(step.o[unit])}×act({_n(step.c[unit])}) = {_n(step.h[unit])}"))
+    return Panel(Group(*lines), title="The LSTM step, with numbers", title_align="left")
+
+
+def step_table(steps: list[TraceStep], unit: int, units: int, width: int) -> Group:
+    """Quantities as rows, timesteps as columns (in processing order), so each row reads over time."""
+    features = len(steps[0].x)
+    rows = [f"x{k}" for k in range(features)] + ["z_i", "i", "z_f", "f", "z_c", "c̃", "z_o", "o", "c", "h"]
+    columns = []
+    for step in steps:
+        z = [step.z[k * units + unit] for k in range(4)]
+        columns.append([*step.x, z[0], step.i[unit], z[1], step.f[unit], z[2], step.g[unit], z[3], step.o[unit], step.c[unit], step.h[unit]])
+    matrix = np.array(columns, dtype=np.float64).T
+    column = max(len(f"{v: .4f}") for v in matrix.ravel()) + 2
+    fits = (width - 8) // column
+    return matrix_table(
+        f"Unit {unit}, step by step (columns in processing order)", matrix, rows, [f"t={s.t}" for s in steps],
+        decimals=4, max_cols=max(fits if fits >= len(steps) else fits - 1, 2),
+    )
+
+
+def render_trace(result: RunResult, units_shown: list[int], console: Console) -> None:
+    header(result, console)
+    console.print(first_step_equations(result, units_shown[0]))
+    units = int(result.config["units"])  # type: ignore[call-overload]
+    for unit in units_shown:
+        console.print(step_table(result.trace or [], unit, units, console.width))
+    check = reference_line(result)
+    if check is not None:
+        console.print(check)
+
+
+def trace_document(result: RunResult) -> list[dict[str, object]]:
+    def plain(v: np.ndarray) -> list[float]:
+        return [float(x) for x in v]
+
+    return [
+        {"t": s.t, "x": plain(s.x), "z": plain(s.z), "i": plain(s.i), "f": plain(s.f), "g": plain(s.g),
+         "o": plain(s.o), "c": plain(s.c), "h": plain(s.h)}
+        for s in result.trace or []
+    ]
