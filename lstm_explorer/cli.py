@@ -227,6 +227,8 @@ def run_command(
     ctx: typer.Context,
     training: Annotated[bool, typer.Option("--training", help="Call the layer in training mode (dropout active).", rich_help_panel=IO)] = False,
     show_effects: Annotated[bool, typer.Option("--show-effects", help="Demonstrate every argument's effect, not only those you set.", rich_help_panel=IO)] = False,
+    plot: Annotated[Optional[str], typer.Option(help="Also write a PNG of h, c and the gates over time (needs the [plot] extra).", metavar="FILE.png", rich_help_panel=IO, show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --plot overwrite an existing file.", rich_help_panel=IO)] = False,
     **options: Any,
 ) -> None:
     if ctx.invoked_subcommand is not None:
@@ -235,11 +237,19 @@ def run_command(
     from lstm_explorer.effects import DEMONSTRABLE
 
     request = prepare(ctx, options)
+    if plot is not None:
+        from lstm_explorer.render.plot import check_target
+
+        plot_path = check_target(plot, force)
     demonstrations = DEMONSTRABLE if show_effects else request.config.explicit & DEMONSTRABLE
     result = engine.run(
         request.config, request.data, random_seed=request.random_seed, training=training,
         verbose=request.verbose, demonstrations=demonstrations,
     )
+    if plot is not None:
+        from lstm_explorer.render.plot import write_plot
+
+        write_plot(result, plot_path, force, request.verbose)
     if request.json_output:
         from lstm_explorer.render.json_view import dumps
 

@@ -100,8 +100,8 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     reference: ReferenceCheck | None = None
-    trace: list[TraceStep] | None = None
-    trace_sample: int | None = None
+    trace: list[TraceStep] = field(default_factory=list)
+    trace_sample: int = 0
 
 
 def param_count(units: int, input_dim: int, use_bias: bool) -> ParamCount:
@@ -210,12 +210,12 @@ def run(
     training: bool = False,
     verbose: bool = False,
     demonstrations: frozenset[str] = frozenset(),
-    trace_sample: int | None = None,
+    trace_sample: int = 0,
 ) -> RunResult:
     """Build a one-layer model with the input's full shape (batch included) and call it once.
 
     The demonstrations (and the cuDNN and saturation checks, always) run after the main call, so
-    they can't change what it returned.
+    they can't change what it returned; so does the step-by-step trace of `trace_sample`.
     """
     with muted(verbose):
         keras, tf = _import_keras()
@@ -263,7 +263,7 @@ def run(
             notes=config.notes() + _run_notes(config, training),
             effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training), demonstrations),
             reference=check_against_reference(config, x, layer, tensors, masks),
-            trace=None if trace_sample is None else trace_steps(keras, layer, x, trace_sample),
+            trace=trace_steps(keras, layer, x, trace_sample),
             trace_sample=trace_sample,
         )
 

@@ -19,6 +19,7 @@ from rich.text import Text
 from lstm_explorer.catalogue import ARGUMENTS, REQUIRED
 from lstm_explorer.engine import NamedArray, RunResult, gate_columns
 from lstm_explorer.explain import keras_says
+from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.json_view import jsonable_value
 
 MAX_ROWS = 20
@@ -175,6 +176,11 @@ def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str) -> list[
     return parts
 
 
+def h_heatmap(result: RunResult, console: Console) -> Group:
+    matrix = np.array([step.h for step in result.trace]).T
+    return heatmap(f"h over time, sample {result.trace_sample} (processing order)", matrix, "h", console)
+
+
 def input_tables(result: RunResult) -> Group:
     named = NamedArray("input", "x", result.input.values)
     return Group(Text(f"Input: {result.input.source}", style="dim"), *_sample_tables(named, "x", "t="))
@@ -271,7 +277,11 @@ def header(result: RunResult, console: Console) -> None:
 
 def render(result: RunResult, console: Console) -> None:
     header(result, console)
-    for section in (config_table(result), summary_table(result), param_lines(result), weight_table(result), input_tables(result), output_tables(result)):
+    sections = (
+        config_table(result), summary_table(result), param_lines(result), weight_table(result),
+        input_tables(result), output_tables(result), h_heatmap(result, console),
+    )
+    for section in sections:
         console.print(section)
         console.print()
     check = reference_line(result)

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from lstm_explorer.engine import RunResult, TraceStep
+from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.rich_view import header, matrix_table, reference_line
 
 GATES = (("i", "input gate"), ("f", "forget gate"), ("c", "candidate c̃"), ("o", "output gate"))
@@ -19,8 +20,7 @@ def _n(value: float) -> str:
 
 def first_step_equations(result: RunResult, unit: int) -> Panel:
     """The LSTM equations for one unit with the first step's actual numbers substituted."""
-    steps = result.trace or []
-    step = steps[0]
+    step = result.trace[0]
     units = int(result.config["units"])  # type: ignore[call-overload]
     weights = {w.name: w.values for w in result.weights}
     gate_fn = result.config["recurrent_activation"] or "linear"
@@ -67,7 +67,11 @@ def render_trace(result: RunResult, units_shown: list[int], console: Console) ->
     console.print(first_step_equations(result, units_shown[0]))
     units = int(result.config["units"])  # type: ignore[call-overload]
     for unit in units_shown:
-        console.print(step_table(result.trace or [], unit, units, console.width))
+        console.print(step_table(result.trace, unit, units, console.width))
+    for name, key in (("c (cell state)", "c"), ("i (input gate)", "i"), ("f (forget gate)", "f"),
+                      ("c̃ (candidate)", "g"), ("o (output gate)", "o"), ("h (hidden state)", "h")):
+        matrix = np.array([getattr(step, key) for step in result.trace]).T
+        console.print(heatmap(f"{name} over time, sample {result.trace_sample}", matrix, "u", console))
     check = reference_line(result)
     if check is not None:
         console.print(check)
@@ -80,5 +84,5 @@ def trace_document(result: RunResult) -> list[dict[str, object]]:
     return [
         {"t": s.t, "x": plain(s.x), "z": plain(s.z), "i": plain(s.i), "f": plain(s.f), "g": plain(s.g),
          "o": plain(s.o), "c": plain(s.c), "h": plain(s.h)}
-        for s in result.trace or []
+        for s in result.trace
     ]

@@ -1,0 +1,88 @@
+"""Block heatmaps in the terminal: units down, time across, colour for value.
+
+Two columns per cell keep blocks square-ish; long sequences are binned so a heatmap fits 80 columns.
+When colour is off (NO_COLOR, not a terminal) each cell becomes a character from a light-to-dark
+ramp instead, so the picture survives a pipe or a log file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.console import Console, Group
+from rich.text import Text
+
+RAMP = ".,:;=+*#%@"
+MAX_UNITS = 32
+LABEL_WIDTH = 6
+LEVELS = len(RAMP)
+
+
+def _colour(level: float, diverging: bool) -> str:
+    """level in [0, 1] → an rgb colour: blue–white–red around zero, or white–red for one sign."""
+    if diverging:
+        if level < 0.5:
+            t = level * 2
+            r = g = int(60 + 195 * t)
+            return f"rgb({r},{g},255)"
+        t = (level - 0.5) * 2
+        g = b = int(255 - 195 * t)
+        return f"rgb(255,{g},{b})"
+    g = b = int(255 - 205 * level)
+    return f"rgb(255,{g},{b})"
+
+
+def bin_time(matrix: np.ndarray, max_columns: int) -> tuple[np.ndarray, int]:
+    """Average groups of consecutive timesteps until the columns fit; returns (matrix, group size)."""
+    steps = matrix.shape[1]
+    group = max(1, -(-steps // max_columns))
+    if group == 1:
+        return matrix, 1
+    padded = np.full((matrix.shape[0], -(-steps // group) * group), np.nan)
+    padded[:, :steps] = matrix
+    return np.nanmean(padded.reshape(matrix.shape[0], -1, group), axis=2), group
+
+
+def heatmap(title: str, matrix: np.ndarray, row_prefix: str, console: Console) -> Group:
+    """matrix: (units, timesteps). Colour when the console has colour, a character ramp otherwise."""
+    colour = console.color_system is not None and not console.no_color
+    rows = matrix[:MAX_UNITS].astype(np.float64)
+    binned, group = bin_time(rows, max(4, (console.width - LABEL_WIDTH) // 2))
+    finite = binned[np.isfinite(binned)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    diverging = lo < 0 < hi
+    if diverging:
+        bound = max(-lo, hi)
+        lo, hi = -bound, bound
+    span = (hi - lo) or 1.0
+    lines = [Text(title, style="bold")]
+    for u, row in enumerate(binned):
+        line = Text()
+        line.append(f"{row_prefix}{u}".rjust(LABEL_WIDTH - 1) + " ", style="dim")
+        for value in row:
+            if not np.isfinite(value):
+                line.append("??")
+                continue
+            level = (value - lo) / span
+            if colour:
+                line.append("██", style=_colour(level, diverging))
+            else:
+                line.append(RAMP[min(int(level * LEVELS), LEVELS - 1)] * 2)
+        lines.append(line)
+    legend = Text()
+    legend.append(" " * LABEL_WIDTH + "scale ", style="dim")
+    legend.append(f"{lo:.3g} ")
+    for k in range(LEVELS):
+        level = (k + 0.5) / LEVELS
+        if colour:
+            legend.append("█", style=_colour(level, diverging))
+        else:
+            legend.append(RAMP[k])
+    legend.append(f" {hi:.3g}")
+    notes = ["time runs left to right"]
+    if group > 1:
+        notes.append(f"each cell averages {group} timesteps")
+    if matrix.shape[0] > MAX_UNITS:
+        notes.append(f"first {MAX_UNITS} of {matrix.shape[0]} units")
+    legend.append("   (" + "; ".join(notes) + ")", style="dim")
+    lines.append(legend)
+    return Group(*lines)

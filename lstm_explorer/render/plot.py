@@ -1,0 +1,95 @@
+"""A PNG of h, c and the four gates over time × units, drawn with matplotlib (the optional [plot] extra).
+
+The file is written next to its destination under a temporary name and then linked or renamed into
+place, so a reader never sees half a PNG and an existing file is never replaced without --force.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from lstm_explorer.engine import RunResult
+from lstm_explorer.errors import RunFailure, UsageError
+from lstm_explorer.quiet import muted
+
+FIGSIZE = (12.0, 6.5)
+DPI = 100
+ANNOTATE_CELLS = 80
+PANELS = (("h", "h (hidden state)"), ("c", "c (cell state)"), ("i", "i (input gate)"),
+          ("f", "f (forget gate)"), ("g", "c̃ (candidate)"), ("o", "o (output gate)"))
+
+
+def check_target(path_text: str, force: bool) -> Path:
+    """Refuse before any work is done: wrong suffix, missing folder, existing file, no matplotlib."""
+    path = Path(path_text)
+    if path.suffix.lower() != ".png":
+        raise UsageError(f"--plot {path_text}: the file name must end in .png")
+    if not path.parent.is_dir():
+        raise UsageError(f"--plot {path_text}: the folder {str(path.parent)!r} does not exist")
+    if path.exists() and not force:
+        raise UsageError(f"--plot {path_text} already exists; pass --force to overwrite it")
+    if path.is_dir():
+        raise UsageError(f"--plot {path_text} is a directory")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise RunFailure("--plot needs matplotlib, which is not installed: pip install 'lstm-explore[plot]'")
+    return path
+
+
+def _figure(result: RunResult):  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=FIGSIZE, dpi=DPI, constrained_layout=True)
+    times = [step.t for step in result.trace]
+    for ax, (key, title) in zip(axes.ravel(), PANELS):
+        matrix = np.array([getattr(step, key) for step in result.trace], dtype=np.float64).T
+        finite = matrix[np.isfinite(matrix)]
+        bound = float(np.abs(finite).max()) if finite.size else 1.0
+        gate = key in ("i", "f", "o") and finite.size and finite.min() >= 0
+        image = ax.imshow(matrix, aspect="auto", interpolation="nearest",
+                          cmap="viridis" if gate else "RdBu_r",
+                          vmin=0 if gate else -bound, vmax=max(bound, 1e-12) if not gate else max(float(finite.max()), 1e-12))
+        ax.set_title(title)
+        ax.set_xlabel("timestep (processing order)")
+        ax.set_ylabel("unit")
+        ax.set_xticks(range(len(times)))
+        ax.set_xticklabels([str(t) for t in times], fontsize=7)
+        ax.set_yticks(range(matrix.shape[0]))
+        fig.colorbar(image, ax=ax)
+        if matrix.size <= ANNOTATE_CELLS:
+            for (u, t), value in np.ndenumerate(matrix):
+                ax.text(t, u, f"{value:.2f}", ha="center", va="center", fontsize=6)
+    fig.suptitle(f"keras.layers.LSTM(units={result.config['units']}) on input {tuple(result.input.values.shape)}, "
+                 f"sample {result.trace_sample}, random seed {result.random_seed}")
+    return fig
+
+
+def write_plot(result: RunResult, path: Path, force: bool, verbose: bool = False) -> None:
+    """Draw the figure to a temporary file beside `path`, then put it in place atomically."""
+    with muted(verbose):
+        figure = _figure(result)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
+        os.close(handle)
+        try:
+            figure.savefig(temporary, format="png", dpi=DPI)
+            if force:
+                os.replace(temporary, path)
+            else:
+                os.link(temporary, path)
+        except FileExistsError:
+            raise UsageError(f"--plot {path} appeared while drawing; pass --force to overwrite it") from None
+        except OSError as error:
+            raise RunFailure(f"--plot {path}: cannot write it: {error.strerror or error}") from error
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            import matplotlib.pyplot as plt
+
+            plt.close(figure)
