@@ -52,6 +52,7 @@ class Context:
     x: np.ndarray
     outputs: list[np.ndarray]
     training: bool
+    steps: list[Any]
 
     def variant(self, **overrides: Any) -> tuple[Any, Any]:
         """A new layer with some arguments changed and the same weights (shapes must not change)."""
@@ -375,35 +376,9 @@ def cudnn(ctx: Context, name: str = "cudnn") -> Effect:
                   data={"eligible": eligible, "failed_conditions": failed, "gpu_visible": gpu_visible, "use_cudnn": ctx.config["use_cudnn"]})
 
 
-def gate_activations(ctx: Context) -> np.ndarray:
-    """i, f, o at every timestep of every sample, stepping the layer's own weights and activation.
-
-    Shape (batch, timesteps, 3, units). Keras's own recurrent activation function is applied, so the
-    values are the ones the layer computes, not an approximation.
-    """
-    keras = ctx.keras
-    weights = ctx.weights()
-    kernel, recurrent = weights["kernel"], weights["recurrent_kernel"]
-    bias = weights.get("bias", np.zeros(kernel.shape[1], dtype=np.float32))
-    units = recurrent.shape[0]
-    gate_fn = keras.activations.get(ctx.config["recurrent_activation"])
-    act_fn = keras.activations.get(ctx.config["activation"])
-    x = ctx.x[:, ::-1] if ctx.config["go_backwards"] else ctx.x
-    h = np.zeros((x.shape[0], units), dtype=np.float32)
-    c = np.zeros_like(h)
-    gates = []
-    for t in range(x.shape[1]):
-        z = x[:, t] @ kernel + h @ recurrent + bias
-        zi, zf, zc, zo = np.split(z, 4, axis=1)
-        i, f, o = (np.asarray(gate_fn(keras.ops.convert_to_tensor(v))) for v in (zi, zf, zo))
-        c = f * c + i * np.asarray(act_fn(keras.ops.convert_to_tensor(zc)))
-        h = o * np.asarray(act_fn(keras.ops.convert_to_tensor(c)))
-        gates.append(np.stack([i, f, o], axis=1))
-    return np.stack(gates, axis=1)
-
-
 def saturation(ctx: Context, name: str = "saturation") -> Effect:
-    gates = gate_activations(ctx)
+    """Share of i, f, o activations (every sample and step, from the layer's own trace) near 0 or 1."""
+    gates = np.stack([np.stack([step.i, step.f, step.o], axis=1) for step in ctx.steps], axis=1)
     near = (np.abs(gates) <= SATURATION_MARGIN) | (np.abs(gates - 1.0) <= SATURATION_MARGIN)
     share = float(near.mean())
     per_gate = {g: float(near[:, :, k].mean()) for k, g in enumerate(("i", "f", "o"))}

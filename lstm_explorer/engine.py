@@ -67,7 +67,10 @@ class ReferenceCheck:
 
 @dataclass(frozen=True)
 class TraceStep:
-    """One timestep of one sample: the input, pre-activations z (4·units) and every gate and state."""
+    """One timestep: the input, pre-activations z (4·units) and every gate and state.
+
+    The engine computes these for the whole batch; `sample` cuts out one sample's row of each.
+    """
 
     t: int
     x: np.ndarray
@@ -78,6 +81,9 @@ class TraceStep:
     o: np.ndarray
     c: np.ndarray
     h: np.ndarray
+
+    def sample(self, b: int) -> TraceStep:
+        return TraceStep(self.t, *(getattr(self, k)[b] for k in ("x", "z", "i", "f", "g", "o", "c", "h")))
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,7 @@ def run(
             NamedArray(w.name, _WEIGHT_MEANINGS.get(w.name, ""), np.asarray(w.numpy()))
             for w in layer.weights
         ]
+        steps = trace_steps(keras, layer, x)
         return RunResult(
             config=config,
             input=data,
@@ -261,14 +268,14 @@ def run(
             keras_version=keras.__version__,
             tensorflow_version=_tensorflow_version(tf),
             notes=config.notes() + _run_notes(config, training),
-            effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training), demonstrations),
+            effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training, steps), demonstrations),
             reference=check_against_reference(config, x, layer, tensors, masks),
-            trace=trace_steps(keras, layer, x, trace_sample),
+            trace=[step.sample(trace_sample) for step in steps],
             trace_sample=trace_sample,
         )
 
 
-def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, sample: int) -> list[TraceStep]:
+def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray) -> list[TraceStep]:
     """Step the cell's own equations with Keras ops, in the order LSTMCell.call performs them.
 
     Same operations on the same tensors as the layer's inference pass, so h and c come out
@@ -299,10 +306,7 @@ def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, sample: int) -> li
         o = cell.recurrent_activation(parts[3])
         h = o * cell.activation(c)
         z_all = np.concatenate([np.asarray(p) for p in parts], axis=1)
-        steps.append(TraceStep(
-            t, x[sample, t], z_all[sample],
-            *(np.asarray(v)[sample] for v in (i, f, g, o, c, h)),
-        ))
+        steps.append(TraceStep(t, x[:, t], z_all, *(np.asarray(v) for v in (i, f, g, o, c, h))))
     return steps
 
 
