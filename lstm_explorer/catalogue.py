@@ -187,6 +187,15 @@ ARGUMENTS: tuple[Argument, ...] = (
 
 BY_NAME: dict[str, Argument] = {argument.name: argument for argument in ARGUMENTS}
 
+# What `vary` tries when no values are given; numbers and specs need values from the user.
+VARY_DEFAULTS: dict[str, tuple[str, ...]] = {
+    **{a.name: ("false", "true") for a in ARGUMENTS if a.kind is Kind.BOOL},
+    "activation": ("tanh", "relu", "sigmoid", "softsign", "linear"),
+    "recurrent_activation": ("sigmoid", "hard_sigmoid", "tanh", "linear"),
+    "use_cudnn": ("auto", "false", "true"),
+    "implementation": ("1", "2"),
+}
+
 
 def lookup(name: str) -> Argument | None:
     """Find an argument however the user spelled it: `return_sequences`, `return-sequences`, `--return-sequences`."""

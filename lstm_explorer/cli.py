@@ -262,6 +262,83 @@ def run_command(
     render(result, Console())
 
 
+@app.command(help="Run the configuration once per value of one argument and compare the results side by side.")
+@lstm_command
+def vary(
+    ctx: typer.Context,
+    argument: Annotated[str, typer.Argument(help="The LSTM argument to vary (units, go_backwards, activation, …).", show_default=False)],
+    values: Annotated[Optional[list[str]], typer.Argument(help="Values to try; booleans, use_cudnn and activations have defaults.", show_default=False)] = None,
+    **options: Any,
+) -> None:
+    from lstm_explorer import engine
+    from lstm_explorer.catalogue import BY_NAME, VARY_DEFAULTS, Kind, lookup
+    from lstm_explorer.config import build_config, parse_value
+
+    request = prepare(ctx, options)
+    target = lookup(argument)
+    if target is None:
+        from lstm_explorer.explain import resolve
+
+        resolve(argument, "vary")
+    if target is None or target.kind is Kind.TIME_MAJOR:
+        raise UsageError(f"vary: {argument} was removed in Keras 3 and can't be varied")
+    texts = list(values or VARY_DEFAULTS.get(target.name, ()))
+    if not texts:
+        raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} " + {
+            Kind.POSITIVE_INT: "1 2 4 8", Kind.RATE: "0 0.25 0.5", Kind.SEED: "1 2 3",
+        }.get(target.kind, "'l2(0.01)' 'l2(0.1)'"))
+    base = {a.name: request.config[a.name] for a in BY_NAME.values()}
+    configs = [
+        (text, build_config({**base, target.name: parse_value(target, text)}, request.config.explicit | {target.name}))
+        for text in texts
+    ]
+    share = target.kind is not Kind.INITIALIZER and target.name != "unit_forget_bias"
+    from rich.console import Console
+    from rich.progress import Progress
+
+    err = Console(stderr=True)
+    with Progress(console=err, transient=True, disable=request.json_output or not err.is_terminal) as bar:
+        task = bar.add_task(f"vary {target.name}", total=len(configs))
+        rows = engine.sweep(configs, request.data, random_seed=request.random_seed, share_weights=share,
+                            verbose=request.verbose, progress=lambda: bar.advance(task))
+    from lstm_explorer.render.vary_view import render_vary, vary_document
+
+    if request.json_output:
+        import json
+
+        document = vary_document(target.name, rows, request.random_seed, share)
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        return
+    render_vary(target.name, rows, request.random_seed, share, Console())
+
+
+@app.command(help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM.")
+@lstm_command
+def code(
+    ctx: typer.Context,
+    framework: Annotated[str, typer.Option(help="keras: the script that reproduces the tool's numbers; torch: the nearest torch.nn.LSTM with these weights.", rich_help_panel=IO)] = "keras",
+    **options: Any,
+) -> None:
+    from lstm_explorer import export
+
+    request = prepare(ctx, options)
+    choice = framework.strip().lower()
+    if choice not in ("keras", "torch"):
+        raise UsageError(f"--framework must be keras or torch, got {framework!r}")
+    names = ["sequence" if request.config["return_sequences"] else "last_output"]
+    names += ["final_h", "final_c"] if request.config["return_state"] else []
+    if choice == "keras":
+        sys.stdout.write(export.keras_script(request.config, request.data.values, request.random_seed, names))
+        return
+    from lstm_explorer import engine
+    from lstm_explorer.explain import texts
+
+    result = engine.run(request.config, request.data, random_seed=request.random_seed, verbose=request.verbose)
+    weights = {w.name: w.values for w in result.weights}
+    notes = {name: str(entry["pytorch"]) for name, entry in texts("en").items() if isinstance(entry, dict) and "pytorch" in entry}
+    sys.stdout.write(export.torch_script(request.config, request.data.values, weights, notes))
+
+
 @app.command(help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.")
 @lstm_command
 def trace(

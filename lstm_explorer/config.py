@@ -135,6 +135,32 @@ def _spec(argument: Argument, raw: object) -> Spec | None:
     return spec
 
 
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+def parse_value(argument: Argument, text: str) -> object:
+    """A value typed as plain text (as `vary` takes them) turned into what the flag would have given."""
+    word = text.strip()
+    where = f"vary {argument.name}: {text!r}"
+    if argument.kind is Kind.BOOL:
+        if word.lower() in _TRUE | _FALSE:
+            return word.lower() in _TRUE
+        raise UsageError(f"{where} is not true or false")
+    if argument.kind in (Kind.POSITIVE_INT, Kind.SEED, Kind.IMPLEMENTATION):
+        if argument.kind is Kind.SEED and word.lower() == "none":
+            return None
+        try:
+            return int(word)
+        except ValueError:
+            raise UsageError(f"{where} is not an integer") from None
+    if argument.kind is Kind.RATE:
+        try:
+            return float(word)
+        except ValueError:
+            raise UsageError(f"{where} is not a number") from None
+    return word
+
+
 @functools.cache
 def _defaults() -> dict[str, object]:
     return {a.name: _validate(a, a.default) for a in ARGUMENTS}

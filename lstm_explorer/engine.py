@@ -18,7 +18,7 @@ import numpy as np
 from lstm_explorer.catalogue import BY_NAME, SPEC_MODULES
 from lstm_explorer.config import LSTMConfig
 from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate
-from lstm_explorer.errors import RunFailure, UsageError
+from lstm_explorer.errors import ExplorerError, RunFailure, UsageError
 from lstm_explorer.inputs import InputData
 from lstm_explorer.quiet import muted
 from lstm_explorer.reference import compare, lstm_forward
@@ -225,28 +225,11 @@ def run(
     """
     with muted(verbose):
         keras, tf = _import_keras()
-        _check_cudnn_request(config, tf)
-        if implementation_one_crashes(config, training):
-            raise UsageError(
-                "--implementation 1 with --dropout in training mode crashes inside Keras 3 while --use-cudnn is auto; "
-                "add --use-cudnn false (same numbers on a CPU) or drop --implementation"
-            )
         keras.backend.clear_session()
-        keras.utils.set_random_seed(random_seed)
-        kwargs = keras_layer_kwargs(config, keras)
         x = data.values
-        try:
-            layer = keras.layers.LSTM(**kwargs, name="lstm")
-            inputs = keras.Input(batch_shape=x.shape)
-            model = keras.Model(inputs, layer(inputs))
-        except (TypeError, ValueError) as error:
-            raise UsageError(f"Keras rejected this configuration: {clean_keras_message(error)}") from error
+        layer, model, kwargs = _build(keras, tf, config, x, random_seed, training)
         masks = _record_dropout_masks(layer.cell) if training else {}
-        try:
-            returned = model(x, training=training)
-        except Exception as error:  # Keras raises many types at call time; all are reported alike.
-            raise RunFailure(f"the LSTM call failed: {clean_keras_message(error)}") from error
-        tensors = [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
+        tensors = _call(model, x, training)
         outputs = _name_outputs(config, tensors)
         weights = [
             NamedArray(w.name, _WEIGHT_MEANINGS.get(w.name, ""), np.asarray(w.numpy()))
@@ -273,6 +256,103 @@ def run(
             trace=[step.sample(trace_sample) for step in steps],
             trace_sample=trace_sample,
         )
+
+
+def _build(
+    keras: ModuleType, tf: ModuleType, config: LSTMConfig, x: np.ndarray, random_seed: int, training: bool,
+    weights: list[np.ndarray] | None = None,
+) -> tuple[Any, Any, dict[str, Any]]:
+    """Seed, resolve the arguments, build the layer on the input's full shape; optionally load weights."""
+    _check_cudnn_request(config, tf)
+    if implementation_one_crashes(config, training):
+        raise UsageError(
+            "--implementation 1 with --dropout in training mode crashes inside Keras 3 while --use-cudnn is auto; "
+            "add --use-cudnn false (same numbers on a CPU) or drop --implementation"
+        )
+    keras.utils.set_random_seed(random_seed)
+    kwargs = keras_layer_kwargs(config, keras)
+    try:
+        layer = keras.layers.LSTM(**kwargs, name="lstm")
+        inputs = keras.Input(batch_shape=x.shape)
+        model = keras.Model(inputs, layer(inputs))
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"Keras rejected this configuration: {clean_keras_message(error)}") from error
+    if weights is not None:
+        layer.set_weights(weights)
+    return layer, model, kwargs
+
+
+def _call(model: Any, x: np.ndarray, training: bool) -> list[np.ndarray]:
+    try:
+        returned = model(x, training=training)
+    except Exception as error:  # Keras raises many types at call time; all are reported alike.
+        raise RunFailure(f"the LSTM call failed: {clean_keras_message(error)}") from error
+    return [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """One value of the varied argument and what the layer did with it."""
+
+    value: str
+    output_shapes: list[tuple[int, ...]] = field(default_factory=list)
+    param_count: int | None = None
+    outputs: list[np.ndarray] = field(default_factory=list)
+    max_abs_diff_vs_first: float | None = None
+    cudnn_eligible: bool | None = None
+    loss: float | None = None
+    shared_weights: bool = False
+    error: str | None = None
+
+
+def sweep(
+    configs: list[tuple[str, LSTMConfig]],
+    data: InputData,
+    *,
+    random_seed: int,
+    share_weights: bool,
+    verbose: bool = False,
+    progress: Any = None,
+) -> list[SweepRow]:
+    """Build and call one layer per configuration, all from the same seed.
+
+    With `share_weights`, every layer whose weight shapes match the first one's starts from the
+    first layer's weights, so only the varied argument differs. A value Keras or the tool refuses
+    becomes a row with its error rather than ending the sweep.
+    """
+    rows: list[SweepRow] = []
+    with muted(verbose):
+        keras, tf = _import_keras()
+        keras.backend.clear_session()
+        x = data.values
+        first_weights: list[np.ndarray] | None = None
+        first_outputs: list[np.ndarray] | None = None
+        for label, config in configs:
+            try:
+                layer, model, _ = _build(keras, tf, config, x, random_seed, training=False)
+                shapes = [w.shape for w in layer.get_weights()]
+                shared = False
+                if share_weights and first_weights is not None and shapes == [w.shape for w in first_weights]:
+                    layer.set_weights(first_weights)
+                    shared = True
+                tensors = _call(model, x, training=False)
+            except ExplorerError as error:
+                rows.append(SweepRow(label, error=str(error)))
+                continue
+            finally:
+                if progress is not None:
+                    progress()
+            if first_weights is None:
+                first_weights, first_outputs, shared = layer.get_weights(), tensors, share_weights
+            diff = None
+            if first_outputs is not None and first_outputs[0].shape == tensors[0].shape:
+                diff = float(np.max(np.abs(tensors[0].astype(np.float64) - first_outputs[0])))
+            rows.append(SweepRow(
+                label, [tuple(t.shape) for t in tensors], int(layer.count_params()), tensors, diff,
+                not [t for t, met in cudnn_conditions(config) if not met],
+                float(sum(float(np.asarray(loss)) for loss in layer.losses)), shared,
+            ))
+    return rows
 
 
 def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray) -> list[TraceStep]:

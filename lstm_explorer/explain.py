@@ -93,7 +93,7 @@ def display_default(argument: Argument) -> str:
     return "None" if argument.default is None else repr(argument.default)
 
 
-def resolve(name: str) -> Argument:
+def resolve(name: str, command: str = "explain") -> Argument:
     """The argument however it was spelled, or a UsageError suggesting the closest ones."""
     argument = lookup(name)
     if argument is not None:
@@ -105,7 +105,7 @@ def resolve(name: str) -> Argument:
     near = closest(key, names, n=2)
     near += [n for n in names if n not in near and any(found in n for found in near)]
     hint = f"; did you mean {', '.join(repr(n) for n in near[:3])}?" if near else ""
-    raise UsageError(f"explain: unknown argument {name!r}{hint} Run 'lstm-explore explain' for the list")
+    raise UsageError(f"{command}: unknown argument {name!r}{hint} Run 'lstm-explore explain' for the list")
 
 
 def explain(name: str, lang: str = "en") -> Explanation:

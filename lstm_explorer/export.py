@@ -1,0 +1,143 @@
+"""Turn a configuration into runnable code: a Keras 3 script, and the nearest torch.nn.LSTM.
+
+The Keras script repeats exactly what the engine does (seed, then the layer's arguments, then the
+model, then a direct call), so it prints the numbers the tool shows. The PyTorch script carries the
+Keras layer's weights, mapped onto PyTorch's layout by `torch_parameters`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import numpy as np
+
+from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, SPEC_MODULES
+from lstm_explorer.config import LSTMConfig
+from lstm_explorer.inputs import counting_pattern
+from lstm_explorer.specs import Spec
+
+MAX_LITERAL_VALUES = 20_000
+
+
+def _python_value(argument_name: str, value: object) -> str:
+    argument = BY_NAME[argument_name]
+    if isinstance(value, Spec):
+        parts = [repr(a) for a in value.args] + [f"{k}={v!r}" for k, v in value.kwargs]
+        return f"keras.{SPEC_MODULES[argument.kind]}.{value.name}({', '.join(parts)})"
+    return repr(value)
+
+
+def layer_arguments(config: LSTMConfig) -> list[str]:
+    """`name=value` for every argument that differs from Keras's default (units always, first)."""
+    rendered = [str(config["units"])]
+    for argument in ARGUMENTS:
+        if argument.name in ("units", "time_major") or config.is_default(argument.name):
+            continue
+        rendered.append(f"{argument.name}={_python_value(argument.name, config[argument.name])}")
+    return rendered
+
+
+def input_expression(values: np.ndarray) -> str:
+    """The input as code: the counting pattern by formula, anything else as literal numbers."""
+    batch, timesteps, features = values.shape
+    if np.array_equal(values, counting_pattern(batch, timesteps, features)):
+        return f'np.arange(1, {values.size + 1}, dtype="float32").reshape({batch}, {timesteps}, {features})'
+    if values.size > MAX_LITERAL_VALUES:
+        return f'np.load("input.npy").astype("float32")  # {values.shape}: too large to write out here'
+    return f'np.array({json.dumps(values.astype(np.float64).tolist())}, dtype="float32")'
+
+
+def keras_script(config: LSTMConfig, values: np.ndarray, random_seed: int, output_names: list[str], training: bool = False) -> str:
+    """A complete Keras 3 script that builds this layer and prints what the tool prints, as JSON lines."""
+    arguments = layer_arguments(config)
+    call = "keras.layers.LSTM(" + ", ".join(arguments) + ")"
+    return f'''"""keras.layers.LSTM as lstm-explore built it; prints each returned tensor as one JSON line."""
+import json
+
+import numpy as np
+import keras
+
+keras.utils.set_random_seed({random_seed})  # seeds the weights (and dropout masks unless seed= is given)
+x = {input_expression(values)}
+layer = {call}
+inputs = keras.Input(batch_shape={tuple(values.shape)})
+model = keras.Model(inputs, layer(inputs))
+outputs = model(x, training={training})  # a direct call, as the tool makes; predict() would also do
+outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+for name, value in zip({output_names!r}, outputs):
+    print(json.dumps({{"name": name, "shape": list(value.shape), "values": np.asarray(value).tolist()}}))
+'''
+
+
+def torch_parameters(weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Keras's kernel, recurrent_kernel and bias in torch.nn.LSTM's layout (same gate order i, f, g, o).
+
+    PyTorch multiplies by W·x, so the matrices are transposed; it keeps two biases that add up, so
+    Keras's bias goes to bias_ih and bias_hh is zero.
+    """
+    units = weights["recurrent_kernel"].shape[0]
+    parameters = {
+        "weight_ih_l0": np.ascontiguousarray(weights["kernel"].T),
+        "weight_hh_l0": np.ascontiguousarray(weights["recurrent_kernel"].T),
+    }
+    if "bias" in weights:
+        parameters["bias_ih_l0"] = np.asarray(weights["bias"]).copy()
+        parameters["bias_hh_l0"] = np.zeros(4 * units, dtype=np.asarray(weights["bias"]).dtype)
+    return parameters
+
+
+def torch_gaps(config: LSTMConfig, pytorch_notes: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Arguments set away from Keras's default that torch.nn.LSTM has no switch for, with what to do."""
+    without_switch = {
+        "activation", "recurrent_activation", "kernel_initializer", "recurrent_initializer", "bias_initializer",
+        "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
+        "recurrent_dropout", "seed", "go_backwards", "stateful", "unroll", "use_cudnn", "implementation",
+    }
+    return [
+        (a.name, pytorch_notes.get(a.name, ""))
+        for a in ARGUMENTS
+        if a.name in without_switch and a.name in config.values and config[a.name] is not None and not config.is_default(a.name)
+    ]
+
+
+def torch_script(config: LSTMConfig, values: np.ndarray, weights: Mapping[str, np.ndarray], pytorch_notes: Mapping[str, str]) -> str:
+    """The nearest torch.nn.LSTM, carrying this Keras layer's weights, printing the same tensors."""
+    units = int(config["units"])  # type: ignore[call-overload]
+    parameters = torch_parameters(weights)
+    use_bias = "bias_ih_l0" in parameters
+    copies = "\n".join(
+        f"    lstm.{name}.copy_(torch.tensor({json.dumps(array.astype(np.float64).tolist())}))"
+        for name, array in parameters.items()
+    )
+    gaps = torch_gaps(config, pytorch_notes)
+    gap_lines = "\n".join(f"# - {name}: {' '.join(note.split())}" for name, note in gaps) or "# (none: every argument you set maps directly)"
+    flip = "x = x.flip(1)  # go_backwards: PyTorch reads forwards, so reverse time first\n" if config["go_backwards"] else ""
+    if config["return_sequences"]:
+        first = '("sequence", out)'
+    else:
+        first = '("last_output", out[:, -1])'
+    returned = f"[{first}" + (', ("final_h", h_n[-1]), ("final_c", c_n[-1])]' if config["return_state"] else "]")
+    return f'''"""The nearest torch.nn.LSTM to this Keras layer, with its weights copied across.
+
+Mapping: kernel → weight_ih_l0 (transposed), recurrent_kernel → weight_hh_l0 (transposed),
+bias → bias_ih_l0 with bias_hh_l0 = 0 (PyTorch adds the two); the gate order i, f, g(c̃), o is
+the same in both. batch_first=True matches Keras's (batch, timesteps, features).
+
+Arguments you set that torch.nn.LSTM has no switch for, and what it would take:
+"""
+{gap_lines}
+import json
+
+import numpy as np
+import torch
+
+x = torch.tensor({input_expression(values)})
+lstm = torch.nn.LSTM(input_size={values.shape[-1]}, hidden_size={units}, bias={use_bias}, batch_first=True)
+with torch.no_grad():
+{copies}
+{flip}out, (h_n, c_n) = lstm(x)
+for name, value in {returned}:
+    print(json.dumps({{"name": name, "shape": list(value.shape), "values": value.detach().numpy().tolist()}}))
+'''
