@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from lstm_explorer.catalogue import ARGUMENTS, VOCABULARY, Argument, Kind, Panel
 from lstm_explorer.errors import ExplorerError, UsageError
@@ -55,21 +55,33 @@ class ExplorerGroup(TyperGroup):
         sys.exit(outcome if isinstance(outcome, int) else 0)
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
-        """Panels in catalogue order, drawn as plain text so --help stays instant."""
-        from lstm_explorer.render.help_view import plain_help
+        write_plain_help(self, ctx, formatter, self.commands)
 
-        panels: dict[str, list[tuple[str, str]]] = {panel.value: [] for panel in Panel}
-        panels["Options"] = []
-        for param in self.get_params(ctx):
-            record = param.get_help_record(ctx)
-            if record is not None:
-                panel = getattr(param, "rich_help_panel", None) or "Options"
-                panels.setdefault(panel, []).append(record)
-        panels["Commands"] = [
-            (name, command.get_short_help_str(limit=80)) for name, command in self.commands.items()
-        ]
-        usage = " ".join(self.collect_usage_pieces(ctx))
-        formatter.write(plain_help(f"Usage: {ctx.command_path} {usage}", self.help or "", list(panels.items())))
+
+class ExplorerCommand(TyperCommand):
+    """Subcommands share the group's plain-text help (flag help holds brackets rich would eat)."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        write_plain_help(self, ctx, formatter, {})
+
+
+def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcommands: dict[str, Any]) -> None:
+    """Panels in catalogue order, drawn as plain text so --help stays instant."""
+    from lstm_explorer.render.help_view import plain_help
+
+    panels: dict[str, list[tuple[str, str]]] = {"Arguments": []}
+    panels.update({panel.value: [] for panel in Panel})
+    panels["Options"] = []
+    for param in command.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record is None and getattr(param, "param_type_name", "") == "argument":
+            record = (param.human_readable_name, getattr(param, "help", "") or "")
+        if record is not None:
+            panel = "Arguments" if getattr(param, "param_type_name", "") == "argument" else getattr(param, "rich_help_panel", None) or "Options"
+            panels.setdefault(panel, []).append(record)
+    panels["Commands"] = [(name, sub.get_short_help_str(limit=80)) for name, sub in subcommands.items()]
+    usage = " ".join(command.collect_usage_pieces(ctx))
+    formatter.write(plain_help(f"Usage: {ctx.command_path} {usage}", command.help or "", list(panels.items())))
 
 
 def _report(message: str, debug: bool) -> None:
@@ -262,7 +274,7 @@ def run_command(
     render(result, Console())
 
 
-@app.command(help="Run the configuration once per value of one argument and compare the results side by side.")
+@app.command(cls=ExplorerCommand, help="Run the configuration once per value of one argument and compare the results side by side.")
 @lstm_command
 def vary(
     ctx: typer.Context,
@@ -312,7 +324,7 @@ def vary(
     render_vary(target.name, rows, request.random_seed, share, Console())
 
 
-@app.command(help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM.")
+@app.command(cls=ExplorerCommand, help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM.")
 @lstm_command
 def code(
     ctx: typer.Context,
@@ -339,7 +351,7 @@ def code(
     sys.stdout.write(export.torch_script(request.config, request.data.values, weights, notes))
 
 
-@app.command(help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.")
+@app.command(cls=ExplorerCommand, help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.")
 @lstm_command
 def trace(
     ctx: typer.Context,
@@ -378,6 +390,7 @@ def main() -> None:
 
 
 @app.command(
+    cls=ExplorerCommand,
     context_settings={"ignore_unknown_options": True},
     help="Explain one LSTM argument (or list them all), instantly and without loading TensorFlow.",
 )

@@ -112,3 +112,13 @@ def test_error_in_a_real_process_is_one_line():
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: --time-major was removed in Keras 3")
+
+
+def test_subcommand_help_keeps_every_flag_and_its_brackets(invoke):
+    for command in ("trace", "vary", "code"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0
+        flat = " ".join(result.stdout.split())
+        assert "Also return the final h and c: [output, h, c]." in flat
+        for argument in ARGUMENTS:
+            assert argument.flag in result.stdout, (command, argument.flag)
