@@ -24,19 +24,19 @@ DEFAULT_RANDOM_SEED = 42
 MAX_RANDOM_SEED = 2**32 - 1
 
 
-class ExplorerGroup(TyperGroup):
+class OneLineErrors:
     """Turns every failure into one `Error: …` line with exit status 2 (usage) or 1 (runtime).
 
     Typer's own error box spans several lines; scripts and people both want one. Tracebacks appear
     only with --debug, which is looked for in the raw arguments because parsing may be what failed.
     """
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
         extra.pop("standalone_mode", None)
         try:
-            outcome = super().main(args=argv, prog_name=prog_name or "lstm-explore", standalone_mode=False, **extra)
+            outcome = super().main(args=argv, prog_name=prog_name or "lstm-explore", standalone_mode=False, **extra)  # type: ignore[misc]
         except KeyboardInterrupt:
             _report("interrupted", debug=False)
             sys.exit(130)
@@ -54,11 +54,13 @@ class ExplorerGroup(TyperGroup):
             sys.exit(1)
         sys.exit(outcome if isinstance(outcome, int) else 0)
 
+
+class ExplorerGroup(OneLineErrors, TyperGroup):
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         write_plain_help(self, ctx, formatter, self.commands)
 
 
-class ExplorerCommand(TyperCommand):
+class ExplorerCommand(OneLineErrors, TyperCommand):
     """Subcommands share the group's plain-text help (flag help holds brackets rich would eat)."""
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
@@ -385,15 +387,27 @@ def trace(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    `explain` is dispatched to an app of its own: building the full group (four commands with forty
+    flags each) would cost explain a noticeable share of its start-up for nothing.
+    """
+    if sys.argv[1:2] == ["explain"]:
+        explain_app(args=sys.argv[2:], prog_name="lstm-explore explain")
+    else:
+        app()
 
 
-@app.command(
+EXPLAIN = dict(
     cls=ExplorerCommand,
-    context_settings={"ignore_unknown_options": True},
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]},
     help="Explain one LSTM argument (or list them all), instantly and without loading TensorFlow.",
 )
+explain_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(**EXPLAIN)  # type: ignore[arg-type]
+@explain_app.command(**EXPLAIN)  # type: ignore[arg-type]
 def explain(
     argument: Annotated[
         Optional[str],

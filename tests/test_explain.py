@@ -169,3 +169,12 @@ def test_run_shows_the_same_keras_text_as_explain(invoke, monkeypatch):
     bundled = explaining.bundled_keras_doc()
     assert f"What Keras {bundled['version']} says" in flat
     assert " ".join(bundled["arguments"]["dropout"].split()) in " ".join(flat.split())
+
+
+def test_explain_through_the_entry_point_reports_errors_in_one_line():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "lstm_explorer", "explain", "dropuot"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "Error: explain: unknown argument 'dropuot'; did you mean 'dropout', 'recurrent_dropout'? Run 'lstm-explore explain' for the list\n"
