@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import time
 
 
-def _seconds(command: list[str]) -> float:
+def measure(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB) of one run of `command`, output discarded."""
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=True)
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
+    return seconds, usage.ru_maxrss
+
+
+def samples(commands: dict[str, list[str]], runs: int) -> dict[str, list[tuple[float, int]]]:
+    """`runs` measurements of each command after one warm-up, interleaved round-robin so that load
+    on a shared machine hits every command alike."""
+    for command in commands.values():
+        measure(command)
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            results[name].append(measure(command))
+    return results
 
 
 def medians(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
-    """Median wall time of each command; runs interleave round-robin so machine load hits all alike."""
-    for command in commands.values():
-        _seconds(command)
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            samples[name].append(_seconds(command))
-    return {name: statistics.median(times) for name, times in samples.items()}
+    """Median wall time of each command."""
+    return {name: statistics.median(s for s, _ in runs_) for name, runs_ in samples(commands, runs).items()}
 
 
 def report(results: dict[str, float], target: float) -> int:

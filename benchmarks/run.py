@@ -1,0 +1,100 @@
+"""What lstm-explore costs against what it replaces, timed in one run on this machine.
+
+Whole processes, one warm-up each, then interleaved runs; medians of wall time and of peak memory
+(max RSS), each group's ratios against its own baseline measured in the same run:
+
+  startup   --help and explain against `python -c "import typer, rich"`     target ≤ 1.5×
+  run       the default run and its --json against the plain Keras script   target ≤ 1.0×
+            (benchmarks/tutorial_keras.py) and against `import tensorflow`  target ≤ 1.15×
+  features  trace, --show-effects and vary units 1 … 16 against the run    ≤ 1.1×, 1.5×, 1.3×
+  memory    peak RSS of every TensorFlow command against the plain script   target ≤ 1.05×
+
+Standard library only. `python benchmarks/run.py [--runs N]`; prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+from pathlib import Path
+
+from timing import samples
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+TOOL = [PY, "-m", "lstm_explorer"]
+DEFAULT_RUN = [*TOOL, "--units", "3", "--return-sequences"]
+
+GROUPS = {
+    "startup": {
+        "python -c 'import typer, rich'": [PY, "-c", "import typer, rich"],
+        "lstm-explore --help": [*TOOL, "--help"],
+        "lstm-explore explain dropout": [*TOOL, "explain", "dropout"],
+    },
+    "run": {
+        "plain Keras script (tutorial_keras.py)": [PY, str(HERE / "tutorial_keras.py")],
+        "python -c 'import tensorflow'": [PY, "-c", "import tensorflow"],
+        "lstm-explore --units 3 --return-sequences": DEFAULT_RUN,
+        "lstm-explore --units 3 --return-sequences --json": [*DEFAULT_RUN, "--json"],
+    },
+    "features": {
+        "lstm-explore --units 3 --return-sequences ": DEFAULT_RUN,
+        "lstm-explore trace --units 3": [*TOOL, "trace", "--units", "3"],
+        "lstm-explore --units 3 --return-sequences --show-effects": [*DEFAULT_RUN, "--show-effects"],
+        "lstm-explore vary units 1 … 16": [*TOOL, "vary", "units", *map(str, range(1, 17))],
+    },
+}
+TARGETS = {
+    "lstm-explore --help": 1.5,
+    "lstm-explore explain dropout": 1.5,
+    "lstm-explore --units 3 --return-sequences": 1.0,
+    "lstm-explore --units 3 --return-sequences --json": 1.0,
+    "lstm-explore trace --units 3": 1.1,
+    "lstm-explore --units 3 --return-sequences --show-effects": 1.5,
+    "lstm-explore vary units 1 … 16": 1.3,
+}
+IMPORT_TF_TARGET = 1.15
+MEMORY_TARGET = 1.05
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
+    runs = parser.parse_args().runs
+    print(f"Machine: {platform.machine()}, {platform.processor() or 'unknown CPU'}, Python {platform.python_version()}, "
+          f"{runs} runs per command\n")
+    print("| group | command | median s | ratio | target | peak RSS MiB | RSS ratio to plain script |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    misses = 0
+    plain_rss = None
+    for group, commands in GROUPS.items():
+        measured = samples(commands, runs)
+        seconds = {name: statistics.median(s for s, _ in values) for name, values in measured.items()}
+        rss = {name: statistics.median(r for _, r in values) / 1024 for name, values in measured.items()}
+        baseline = next(iter(seconds.values()))
+        if group == "run":
+            plain_rss = rss["plain Keras script (tutorial_keras.py)"]
+            import_tf = seconds["python -c 'import tensorflow'"]
+        for index, name in enumerate(commands):
+            ratio = seconds[name] / baseline
+            target = TARGETS.get(name.strip())
+            miss = target is not None and index > 0 and ratio > target
+            memory_ratio = rss[name] / plain_rss if plain_rss and group != "startup" else None
+            memory_miss = memory_ratio is not None and name.startswith("lstm-explore") and memory_ratio > MEMORY_TARGET
+            misses += miss + memory_miss
+            target_text = "baseline" if index == 0 else f"≤ {target}×" if target else ""
+            print(f"| {group} | `{name.strip()}` | {seconds[name]:.3f} | {ratio:.2f}{' ✗' if miss else ''} | {target_text} | "
+                  f"{rss[name]:.0f} | {'' if memory_ratio is None else f'{memory_ratio:.2f}' + (' ✗' if memory_miss else '')} |")
+        if group == "run":
+            ratio = seconds["lstm-explore --units 3 --return-sequences"] / import_tf
+            miss = ratio > IMPORT_TF_TARGET
+            misses += miss
+            print(f"| run | default run ÷ `import tensorflow` | | {ratio:.2f}{' ✗' if miss else ''} | ≤ {IMPORT_TF_TARGET}× | | |")
+    print(f"\n{misses} target(s) missed.")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
