@@ -15,6 +15,7 @@ Standard library only. `python benchmarks/run.py [--runs N]`; prints a Markdown 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -59,11 +60,21 @@ IMPORT_TF_TARGET = 1.15
 MEMORY_TARGET = 1.05
 
 
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
     runs = parser.parse_args().runs
-    print(f"Machine: {platform.machine()}, {platform.processor() or 'unknown CPU'}, Python {platform.python_version()}, "
+    print(f"Machine: {platform.machine()}, {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{runs} runs per command\n")
     print("| group | command | median s | ratio | target | peak RSS MiB | RSS ratio to plain script |")
     print("|---|---|---:|---:|---:|---:|---:|")

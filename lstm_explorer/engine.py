@@ -225,7 +225,6 @@ def run(
     """
     with muted(verbose):
         keras, tf = _import_keras()
-        keras.backend.clear_session()
         x = data.values
         layer, model, kwargs = _build(keras, tf, config, x, random_seed, training)
         masks = _record_dropout_masks(layer.cell) if training else {}
@@ -323,7 +322,6 @@ def sweep(
     rows: list[SweepRow] = []
     with muted(verbose):
         keras, tf = _import_keras()
-        keras.backend.clear_session()
         x = data.values
         first_weights: list[np.ndarray] | None = None
         first_outputs: list[np.ndarray] | None = None
