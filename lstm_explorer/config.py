@@ -173,7 +173,3 @@ def build_config(raw: Mapping[str, object], explicit: frozenset[str] | set[str] 
         raise UsageError(f"unknown LSTM arguments: {', '.join(sorted(unknown))}")
     values = {a.name: _validate(a, raw.get(a.name, a.default)) for a in ARGUMENTS}
     return LSTMConfig(values, frozenset(explicit))
-
-
-def default_config() -> LSTMConfig:
-    return build_config({})

@@ -23,7 +23,6 @@ else:
 
 LANGUAGES = ("en", "zh")
 TEXTS_DIR = os.path.join(os.path.dirname(__file__), "texts")
-SECTIONS = ("what", "shapes", "values", "pitfalls", "pytorch", "keras2to3", "try")
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,10 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from lstm_explorer.engine import RunResult, TraceStep
+from lstm_explorer.engine import GATES, RunResult, TraceStep
 from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.rich_view import header, matrix_table, reference_line
 
-GATES = (("i", "input gate"), ("f", "forget gate"), ("c", "candidate c̃"), ("o", "output gate"))
 
 
 def _n(value: float) -> str:
