@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import functools
 import inspect
+import io
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from lstm_explorer.catalogue import ARGUMENTS, VOCABULARY, Argument, Kind, Panel
-from lstm_explorer.errors import ExplorerError, UsageError
+from lstm_explorer.errors import INTERRUPTED, ExplorerError, Interrupted, UsageError, shorten
 
 DEFAULT_RANDOM_SEED = 42
 MAX_RANDOM_SEED = 2**32 - 1
+# What a shell reports for a program ended by SIGINT or SIGPIPE (`yes | head -1`).
+INTERRUPTED_STATUS = 128 + 2
+SIGPIPE_STATUS = 128 + 13
 
 
 class OneLineErrors:
@@ -38,8 +44,10 @@ class OneLineErrors:
         try:
             outcome = super().main(args=argv, prog_name=prog_name or "lstm-explore", standalone_mode=False, **extra)  # type: ignore[misc]
         except KeyboardInterrupt:
-            _report("interrupted", debug=False)
-            sys.exit(130)
+            outcome = INTERRUPTED_STATUS
+        except _ReaderGone:
+            _silence_stdout()
+            sys.exit(SIGPIPE_STATUS)
         except typer.Abort:
             _report("aborted", debug=False)
             sys.exit(1)
@@ -52,7 +60,24 @@ class OneLineErrors:
         except Exception as error:  # The last line of defence: never a bare traceback.
             _report(f"unexpected {type(error).__name__}: {error} (run again with --debug for the traceback)", debug)
             sys.exit(1)
+        if outcome == INTERRUPTED_STATUS:  # Typer turns a Ctrl-C outside the command into this, silently.
+            _report(INTERRUPTED, debug=False)
         sys.exit(outcome if isinstance(outcome, int) else 0)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        """Ctrl-C and a closed pipe leave the command as our own exceptions: Typer would swallow theirs."""
+        try:
+            outcome = super().invoke(ctx)  # type: ignore[misc]
+            sys.stdout.flush()  # A closed pipe must show here, not as a complaint at exit.
+            return outcome
+        except KeyboardInterrupt:
+            raise Interrupted(INTERRUPTED) from None
+        except BrokenPipeError:
+            raise _ReaderGone from None
+
+
+class _ReaderGone(Exception):
+    """stdout's reader closed the pipe (`| head -1`)."""
 
 
 class ExplorerGroup(OneLineErrors, TyperGroup):
@@ -87,10 +112,23 @@ def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcomman
 
 
 def _report(message: str, debug: bool) -> None:
+    """One line, whatever the message held: whitespace collapsed, control characters escaped."""
     if debug and sys.exc_info()[0] is not None:
         traceback.print_exc()
-    sys.stderr.write(f"Error: {' '.join(str(message).split())}\n")
+    line = " ".join(str(message).split())
+    line = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in line)
+    sys.stderr.write(f"Error: {line}\n")
     sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    """The reader went away (`| head -1`): stop writing, and let nothing complain at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _help(argument: Argument) -> str:
@@ -150,6 +188,11 @@ def _shared_parameters() -> list[inspect.Parameter]:
         _keyword("random_seed", Annotated[int, typer.Option(rich_help_panel=io,
                  help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.")], DEFAULT_RANDOM_SEED),
         _keyword("json_output", Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=io)], False),
+        _keyword("output", Annotated[Optional[str], typer.Option("--output", metavar="FILE", rich_help_panel=io, show_default=False,
+                 help="Write what would be printed to FILE instead (whole, or not at all).")], None),
+        _keyword("force", Annotated[bool, typer.Option("--force", help="Let --output or --plot replace an existing file.", rich_help_panel=io)], False),
+        _keyword("max_memory", Annotated[Optional[str], typer.Option("--max-memory", metavar="SIZE", rich_help_panel=io, show_default="4G, or half this machine's memory if less",
+                 help="Refuse, before building anything, a run estimated to need more memory than this (512M, 8G, or none).")], None),
         _keyword("verbose", Annotated[bool, typer.Option("--verbose", help="Let TensorFlow's own log lines through.", rich_help_panel=io)], False),
         _keyword("debug", Annotated[bool, typer.Option("--debug", help="Show tracebacks and TensorFlow's log lines on errors.", rich_help_panel=io)], False),
     ]
@@ -187,28 +230,75 @@ class Request:
     random_seed: int
     json_output: bool
     verbose: bool
+    output: Path | None
+    force: bool
+    bound: int | None
+
+    def check_memory(self, config: Any, *, trace: bool = True, effects: bool = False, what: str = "this configuration") -> None:
+        check_memory(config, self.data.values.shape, self.bound, self.json_output, trace=trace, effects=effects, what=what)
+
+    def deliver(self, text: str | None = None, draw: Callable[[Any], None] | None = None) -> None:
+        """Print the result, or write the same content to --output in one piece."""
+        from lstm_explorer.render.console import make_console
+
+        if self.output is None:
+            if text is not None:
+                sys.stdout.write(text)
+            else:
+                draw(make_console())  # type: ignore[misc]
+            return
+        if text is None:
+            buffer = io.StringIO()
+            draw(make_console(file=buffer))  # type: ignore[misc]
+            text = buffer.getvalue()
+        from lstm_explorer.files import write_atomically
+
+        content = text
+        write_atomically(self.output, "--output", self.force, lambda temporary: Path(temporary).write_text(content, encoding="utf-8"))
 
 
-def prepare(ctx: typer.Context, options: dict[str, Any]) -> Request:
-    """Validate the LSTM flags and build the input, before TensorFlow is loaded."""
-    from lstm_explorer import inputs
+def prepare(ctx: typer.Context, options: dict[str, Any], *, trace: bool = True, effects: bool = False) -> Request:
+    """Validate every flag and check the memory estimate, before TensorFlow is loaded or input made."""
+    from lstm_explorer import inputs, limits
     from lstm_explorer.config import build_config
 
     config = build_config({a.name: options[a.name] for a in ARGUMENTS}, explicit_arguments(ctx))
     random_seed = options["random_seed"]
     if not 0 <= random_seed <= MAX_RANDOM_SEED:
         raise UsageError(f"--random-seed must be between 0 and {MAX_RANDOM_SEED}, got {random_seed}")
+    bound = limits.parse_bound(options["max_memory"])
     sizes = {"--batch": options["batch"], "--timesteps": options["timesteps"], "--features": options["features"]}
     given = [flag for flag, size in sizes.items() if size is not None]
-    if options["input_path"] is not None and given:
+    input_path = options["input_path"]
+    if input_path is not None and given:
         raise UsageError(f"--input can't be combined with {', '.join(given)}: the file fixes the shape")
-    if options["input_path"] is not None:
-        data = inputs.load(options["input_path"])
-    elif given:
-        data = inputs.generated(options["batch"], options["timesteps"], options["features"])
+    output = None
+    if options["output"] is not None:
+        from lstm_explorer.files import check_target
+
+        protected = (Path(input_path),) if input_path else ()
+        output = check_target(options["output"], "--output", options["force"], protected=protected)
+    if input_path is not None:
+        data = inputs.load(input_path, bound)
+        check_memory(config, data.values.shape, bound, options["json_output"], trace=trace, effects=effects)
     else:
-        data = inputs.tutorial_sample()
-    return Request(config, data, random_seed, options["json_output"], options["verbose"] or options["debug"])
+        shape = inputs.generated_shape(options["batch"], options["timesteps"], options["features"])
+        check_memory(config, shape, bound, options["json_output"], trace=trace, effects=effects)
+        data = inputs.generated(*shape) if given else inputs.tutorial_sample()
+    return Request(config, data, random_seed, options["json_output"], options["verbose"] or options["debug"],
+                   output, options["force"], bound)
+
+
+def check_memory(config: Any, shape: tuple[int, ...], bound: int | None, json_output: bool, *,
+                 trace: bool, effects: bool, what: str = "this configuration") -> None:
+    """Refuse a run whose estimated memory is over the bound (see `lstm_explorer.limits`)."""
+    from lstm_explorer import limits
+
+    batch, timesteps, features = shape
+    needed = limits.estimate(limits.Shape(batch, timesteps, features, int(config["units"])),
+                             use_bias=bool(config["use_bias"]), return_sequences=bool(config["return_sequences"]),
+                             trace=trace, effects=effects, json_output=json_output)
+    limits.check(needed, bound, what)
 
 
 def explicit_arguments(ctx: typer.Context) -> frozenset[str]:
@@ -242,7 +332,6 @@ def run_command(
     training: Annotated[bool, typer.Option("--training", help="Call the layer in training mode (dropout active).", rich_help_panel=IO)] = False,
     show_effects: Annotated[bool, typer.Option("--show-effects", help="Demonstrate every argument's effect, not only those you set.", rich_help_panel=IO)] = False,
     plot: Annotated[Optional[str], typer.Option(help="Also write a PNG of h, c and the gates over time (needs the [plot] extra).", metavar="FILE.png", rich_help_panel=IO, show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Let --plot overwrite an existing file.", rich_help_panel=IO)] = False,
     **options: Any,
 ) -> None:
     if ctx.invoked_subcommand is not None:
@@ -250,12 +339,16 @@ def run_command(
     from lstm_explorer import engine
     from lstm_explorer.effects import DEMONSTRABLE
 
-    request = prepare(ctx, options)
+    explicit = explicit_arguments(ctx)
+    demonstrations = DEMONSTRABLE if show_effects else explicit & DEMONSTRABLE
+    request = prepare(ctx, options, effects=bool(demonstrations))
     if plot is not None:
         from lstm_explorer.render.plot import check_target
 
-        plot_path = check_target(plot, force)
-    demonstrations = DEMONSTRABLE if show_effects else request.config.explicit & DEMONSTRABLE
+        protected = (Path(options["input_path"]),) if options["input_path"] else ()
+        if request.output is not None and Path(plot).absolute() == request.output.absolute():
+            raise UsageError("--plot and --output name the same file; give each its own")
+        plot_path = check_target(plot, request.force, protected)
     result = engine.run(
         request.config, request.data, random_seed=request.random_seed, training=training,
         verbose=request.verbose, demonstrations=demonstrations,
@@ -263,17 +356,15 @@ def run_command(
     if plot is not None:
         from lstm_explorer.render.plot import write_plot
 
-        write_plot(result, plot_path, force, request.verbose)
+        write_plot(result, plot_path, request.force, request.verbose)
     if request.json_output:
         from lstm_explorer.render.json_view import dumps
 
-        sys.stdout.write(dumps(result) + "\n")
+        request.deliver(dumps(result))
         return
-    from rich.console import Console
-
     from lstm_explorer.render.rich_view import render
 
-    render(result, Console())
+    request.deliver(draw=lambda console: render(result, console))
 
 
 @app.command(cls=ExplorerCommand, help="Run the configuration once per value of one argument and compare the results side by side.")
@@ -288,42 +379,47 @@ def vary(
     from lstm_explorer.catalogue import BY_NAME, VARY_DEFAULTS, Kind, lookup
     from lstm_explorer.config import build_config, parse_value
 
-    request = prepare(ctx, options)
+    request = prepare(ctx, options, trace=False)
     target = lookup(argument)
     if target is None:
         from lstm_explorer.explain import resolve
 
         resolve(argument, "vary")
     if target is None or target.kind is Kind.TIME_MAJOR:
-        raise UsageError(f"vary: {argument} was removed in Keras 3 and can't be varied")
+        raise UsageError(f"vary: {shorten(argument)} was removed in Keras 3 and can't be varied")
     texts = list(values or VARY_DEFAULTS.get(target.name, ()))
     if not texts:
         raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} " + {
             Kind.POSITIVE_INT: "1 2 4 8", Kind.RATE: "0 0.25 0.5", Kind.SEED: "1 2 3",
         }.get(target.kind, "'l2(0.01)' 'l2(0.1)'"))
     base = {a.name: request.config[a.name] for a in BY_NAME.values()}
-    configs = [
-        (text, build_config({**base, target.name: parse_value(target, text)}, request.config.explicit | {target.name}))
-        for text in texts
-    ]
+    configs = []
+    for text in texts:
+        try:
+            configs.append((text, build_config({**base, target.name: parse_value(target, text)}, request.config.explicit | {target.name})))
+        except UsageError as error:
+            raise UsageError(error.args[0] if str(error).startswith("vary ") else f"vary {target.name} {shorten(text)!r}: {error}") from None
+    for text, config in configs:
+        request.check_memory(config, trace=False, what=f"vary {target.name} {shorten(text)}")
     share = target.kind is not Kind.INITIALIZER and target.name != "unit_forget_bias"
-    from rich.console import Console
     from rich.progress import Progress
 
-    err = Console(stderr=True)
-    with Progress(console=err, transient=True, disable=request.json_output or not err.is_terminal) as bar:
+    from lstm_explorer.render.console import make_console
+    from lstm_explorer.render.text import colour_off
+
+    err = make_console(stderr=True)
+    with Progress(console=err, transient=True, disable=request.json_output or not err.is_terminal or colour_off()) as bar:
         task = bar.add_task(f"vary {target.name}", total=len(configs))
         rows = engine.sweep(configs, request.data, random_seed=request.random_seed, share_weights=share,
                             verbose=request.verbose, progress=lambda: bar.advance(task))
     from lstm_explorer.render.vary_view import render_vary, vary_document
 
     if request.json_output:
-        import json
+        from lstm_explorer.render.json_view import json_text
 
-        document = vary_document(target.name, rows, request.random_seed, share)
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        request.deliver(json_text(vary_document(target.name, rows, request.random_seed, share)))
         return
-    render_vary(target.name, rows, request.random_seed, share, Console())
+    request.deliver(draw=lambda console: render_vary(target.name, rows, request.random_seed, share, console))
 
 
 @app.command(cls=ExplorerCommand, help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM.")
@@ -335,14 +431,14 @@ def code(
 ) -> None:
     from lstm_explorer import export
 
-    request = prepare(ctx, options)
     choice = framework.strip().lower()
     if choice not in ("keras", "torch"):
-        raise UsageError(f"--framework must be keras or torch, got {framework!r}")
+        raise UsageError(f"--framework must be keras or torch, got {shorten(framework)!r}")
+    request = prepare(ctx, options, trace=choice == "torch")
     names = ["sequence" if request.config["return_sequences"] else "last_output"]
     names += ["final_h", "final_c"] if request.config["return_state"] else []
     if choice == "keras":
-        sys.stdout.write(export.keras_script(request.config, request.data.values, request.random_seed, names))
+        request.deliver(export.keras_script(request.config, request.data.values, request.random_seed, names))
         return
     from lstm_explorer import engine
     from lstm_explorer.explain import texts
@@ -350,7 +446,7 @@ def code(
     result = engine.run(request.config, request.data, random_seed=request.random_seed, verbose=request.verbose)
     weights = {w.name: w.values for w in result.weights}
     notes = {name: str(entry["pytorch"]) for name, entry in texts("en").items() if isinstance(entry, dict) and "pytorch" in entry}
-    sys.stdout.write(export.torch_script(request.config, request.data.values, weights, notes))
+    request.deliver(export.torch_script(request.config, request.data.values, weights, notes))
 
 
 @app.command(cls=ExplorerCommand, help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.")
@@ -374,16 +470,11 @@ def trace(
     from lstm_explorer.render.trace_view import render_trace, trace_document
 
     if request.json_output:
-        import json
+        from lstm_explorer.render.json_view import json_text, to_document
 
-        from lstm_explorer.render.json_view import to_document
-
-        document = {**to_document(result), "sample": sample, "steps": trace_document(result)}
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        request.deliver(json_text({**to_document(result), "sample": sample, "steps": trace_document(result)}))
         return
-    from rich.console import Console
-
-    render_trace(result, list(range(units)) if unit is None else [unit], Console())
+    request.deliver(draw=lambda console: render_trace(result, list(range(units)) if unit is None else [unit], console))
 
 
 def main() -> None:

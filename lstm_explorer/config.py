@@ -19,10 +19,13 @@ from lstm_explorer.catalogue import (
     Argument,
     Kind,
 )
-from lstm_explorer.errors import UsageError
+from lstm_explorer.errors import UsageError, shorten
+from lstm_explorer.inputs import MAX_SIZE
 from lstm_explorer.specs import Spec, parse_spec, unknown_name_message
 
 CUDNN_CHOICES = {"auto": "auto", "true": True, "false": False}
+# Keras keeps a layer's seed in an int64 variable.
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -69,21 +72,21 @@ class LSTMConfig:
 def _validate(argument: Argument, raw: object) -> object:
     flag, kind = argument.flag, argument.kind
     if kind is Kind.POSITIVE_INT:
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-            raise UsageError(f"{flag} must be a positive integer, got {raw!r}")
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_SIZE:
+            raise UsageError(f"{flag} must be a positive integer up to {MAX_SIZE}, got {shorten(str(raw))}")
         return raw
     if kind is Kind.BOOL:
         return bool(raw)
     if kind is Kind.RATE:
         value = float(raw)  # type: ignore[arg-type]
         if not math.isfinite(value) or not 0.0 <= value <= 1.0:
-            raise UsageError(f"{flag} must be between 0 and 1, got {raw!r} (Keras would silently clamp it)")
+            raise UsageError(f"{flag} must be between 0 and 1, got {shorten(repr(raw))} (Keras would silently clamp it)")
         return value
     if kind is Kind.SEED:
         if raw is None:
             return None
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-            raise UsageError(f"{flag} must be a non-negative integer, got {raw!r}")
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_SEED:
+            raise UsageError(f"{flag} must be an integer between 0 and {MAX_SEED}, got {shorten(str(raw))}")
         return raw
     if kind is Kind.ACTIVATION:
         return _activation(flag, str(raw))
@@ -92,11 +95,11 @@ def _validate(argument: Argument, raw: object) -> object:
     if kind is Kind.CUDNN:
         key = str(raw).strip().lower()
         if key not in CUDNN_CHOICES:
-            raise UsageError(f"{flag} must be auto, true or false, got {raw!r}")
+            raise UsageError(f"{flag} must be auto, true or false, got {shorten(repr(raw))}")
         return CUDNN_CHOICES[key]
     if kind is Kind.IMPLEMENTATION:
         if raw is not None and (isinstance(raw, bool) or raw not in (1, 2)):
-            raise UsageError(f"{flag} must be 1 or 2 (and Keras 3 ignores it), got {raw!r}")
+            raise UsageError(f"{flag} must be 1 or 2, got {shorten(repr(raw))}")
         return raw
     if kind is Kind.TIME_MAJOR:
         if raw:
@@ -141,7 +144,7 @@ _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 def parse_value(argument: Argument, text: str) -> object:
     """A value typed as plain text (as `vary` takes them) turned into what the flag would have given."""
     word = text.strip()
-    where = f"vary {argument.name}: {text!r}"
+    where = f"vary {argument.name}: {shorten(text)!r}"
     if argument.kind is Kind.BOOL:
         if word.lower() in _TRUE | _FALSE:
             return word.lower() in _TRUE
@@ -172,4 +175,26 @@ def build_config(raw: Mapping[str, object], explicit: frozenset[str] | set[str] 
     if unknown:
         raise UsageError(f"unknown LSTM arguments: {', '.join(sorted(unknown))}")
     values = {a.name: _validate(a, raw.get(a.name, a.default)) for a in ARGUMENTS}
+    _check_orthogonal_regularizer(values)
     return LSTMConfig(values, frozenset(explicit))
+
+
+ORTHOGONAL_REGULARIZERS = ("OrthogonalRegularizer", "orthogonal_regularizer")
+
+
+def _check_orthogonal_regularizer(values: Mapping[str, object]) -> None:
+    """Keras's OrthogonalRegularizer takes only matrices; on anything else it fails mid-run."""
+    def orthogonal(name: str) -> bool:
+        spec = values[name]
+        return isinstance(spec, Spec) and spec.name in ORTHOGONAL_REGULARIZERS
+
+    if orthogonal("bias_regularizer"):
+        raise UsageError(
+            f"--bias-regularizer {values['bias_regularizer']} needs a matrix, and the bias is a vector; "
+            "use it on --kernel-regularizer or --recurrent-regularizer"
+        )
+    if orthogonal("activity_regularizer") and values["return_sequences"]:
+        raise UsageError(
+            f"--activity-regularizer {values['activity_regularizer']} needs a matrix, and with --return-sequences "
+            "the output is (batch, timesteps, units); drop one of the two"
+        )

@@ -13,7 +13,7 @@ import sys
 from dataclasses import asdict, dataclass
 
 from lstm_explorer.catalogue import ARGUMENTS, REQUIRED, VOCABULARY, Argument, lookup
-from lstm_explorer.errors import UsageError
+from lstm_explorer.errors import UsageError, shorten
 from lstm_explorer.keras_doc import read_keras_doc
 
 if sys.version_info >= (3, 11):
@@ -104,7 +104,7 @@ def resolve(name: str, command: str = "explain") -> Argument:
     near = closest(key, names, n=2)
     near += [n for n in names if n not in near and any(found in n for found in near)]
     hint = f"; did you mean {', '.join(repr(n) for n in near[:3])}?" if near else ""
-    raise UsageError(f"{command}: unknown argument {name!r}{hint} Run 'lstm-explore explain' for the list")
+    raise UsageError(f"{command}: unknown argument {shorten(name)!r}{hint} Run 'lstm-explore explain' for the list")
 
 
 def explain(name: str, lang: str = "en") -> Explanation:

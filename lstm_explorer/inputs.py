@@ -13,11 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_explorer import limits
 from lstm_explorer.errors import RunFailure, UsageError
 
 TUTORIAL_TIMESTEPS = 10
 TUTORIAL_FEATURES = 2
 SUFFIXES = (".npy", ".json", ".csv")
+# TensorFlow indexes dimensions with 32-bit integers in places; nothing near this fits in memory anyway.
+MAX_SIZE = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -43,22 +46,30 @@ def tutorial_sample() -> InputData:
     )
 
 
-def generated(batch: int | None, timesteps: int | None, features: int | None) -> InputData:
-    """The counting pattern in the shape asked for; missing sizes take the tutorial's."""
+def generated_shape(batch: int | None, timesteps: int | None, features: int | None) -> tuple[int, int, int]:
+    """The shape --batch/--timesteps/--features ask for, checked; missing sizes take the tutorial's."""
     sizes = {
         "--batch": 1 if batch is None else batch,
         "--timesteps": TUTORIAL_TIMESTEPS if timesteps is None else timesteps,
         "--features": TUTORIAL_FEATURES if features is None else features,
     }
     for flag, size in sizes.items():
-        if size < 1:
-            raise UsageError(f"{flag} must be a positive integer, got {size}")
+        if not 1 <= size <= MAX_SIZE:
+            raise UsageError(f"{flag} must be a positive integer up to {MAX_SIZE}, got {size}")
     b, t, f = sizes.values()
-    return InputData(counting_pattern(b, t, f), f"generated counting pattern 1 … {b * t * f}")
+    return b, t, f
 
 
-def load(path_text: str) -> InputData:
-    """Read a `.npy`, `.json` or `.csv` file the user named with --input."""
+def generated(batch: int, timesteps: int, features: int) -> InputData:
+    """The counting pattern in a shape `generated_shape` has checked."""
+    return InputData(counting_pattern(batch, timesteps, features), f"generated counting pattern 1 … {batch * timesteps * features}")
+
+
+def load(path_text: str, bound: int | None = None) -> InputData:
+    """Read a `.npy`, `.json` or `.csv` file the user named with --input.
+
+    A file whose reading alone would need more memory than `bound` is refused unread.
+    """
     path = Path(path_text)
     flag = f"--input {path_text}"
     if not path_text.strip():
@@ -71,6 +82,7 @@ def load(path_text: str) -> InputData:
     if path.is_dir():
         raise UsageError(f"{flag} is a directory; give a .npy, .json or .csv file")
     try:
+        limits.check_file(path.stat().st_size, suffix, bound, flag)
         if suffix == ".npy":
             array = _read_npy(path, flag)
         elif suffix == ".json":
@@ -82,7 +94,18 @@ def load(path_text: str) -> InputData:
     return InputData(validate(array, flag), f"{path_text}")
 
 
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGIC = b"PK\x03\x04"
+PICKLE_PROTOCOL = b"\x80"
+
+
 def _read_npy(path: Path, flag: str) -> np.ndarray:
+    with path.open("rb") as handle:
+        start = handle.read(len(NPY_MAGIC))
+    if start.startswith(PICKLE_PROTOCOL):
+        raise UsageError(f"{flag} is a pickle, not a .npy file; refusing to unpickle it. Save a numeric array with np.save")
+    if not start.startswith((NPY_MAGIC, ZIP_MAGIC)):
+        raise UsageError(f"{flag} is not a valid .npy file (it does not start with NumPy's header); save it with np.save")
     try:
         array = np.load(path, allow_pickle=False)
     except ValueError as error:

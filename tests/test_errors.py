@@ -7,27 +7,24 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import typer.main
+
+from lstm_explorer.catalogue import ARGUMENTS, Kind
+from lstm_explorer.cli import app
 
 
 def _files(tmp: Path) -> dict[str, Path]:
-    files = {
-        "missing": tmp / "missing.npy",
-        "dir": tmp / "folder.npy",
-        "bad_json": tmp / "bad.json",
-        "ragged": tmp / "ragged.json",
-        "header": tmp / "header.csv",
-        "text_csv": tmp / "text.csv",
-        "ragged_csv": tmp / "ragged.csv",
-        "empty_csv": tmp / "empty.csv",
-        "truncated": tmp / "truncated.npy",
-        "pickled": tmp / "pickled.npy",
-        "one_d": tmp / "one_d.npy",
-        "four_d": tmp / "four_d.npy",
-        "nan": tmp / "nan.json",
-        "inf": tmp / "inf.csv",
-        "txt": tmp / "data.txt",
-        "strings": tmp / "strings.json",
-    }
+    files = {name: tmp / file for name, file in {
+        "missing": "missing.npy", "dir": "folder.npy", "bad_json": "bad.json", "ragged": "ragged.json",
+        "header": "header.csv", "text_csv": "text.csv", "ragged_csv": "ragged.csv", "empty_csv": "empty.csv",
+        "truncated": "truncated.npy", "pickled": "pickled.npy", "raw_pickle": "raw_pickle.npy", "one_d": "one_d.npy",
+        "four_d": "four_d.npy", "nan": "nan.json", "inf": "inf.csv", "txt": "data.txt", "strings": "strings.json",
+        "empty_npy": "empty.npy", "empty_json": "empty.json", "zero_size": "zero_size.npy", "scalar": "scalar.json",
+        "complex": "complex.npy", "unicode_npy": "unicode.npy", "npz": "arrays.npz", "binary_csv": "binary.csv",
+        "too_big": "too_big.json", "object_json": "object.json", "not_npy": "not_npy.npy", "sparse": "sparse.json",
+        "good": "good.json", "existing": "existing.txt", "png": "figure.png", "no_folder": "no/such/folder/out.json",
+        "unicode_missing": "données manquantes.csv",
+    }.items()}
     files["dir"].mkdir()
     files["bad_json"].write_text("[[1, 2], [3,")
     files["ragged"].write_text("[[1, 2], [3]]")
@@ -38,75 +35,193 @@ def _files(tmp: Path) -> dict[str, Path]:
     np.save(files["truncated"], np.zeros((10, 2)))
     files["truncated"].write_bytes(files["truncated"].read_bytes()[:60])
     np.save(files["pickled"], np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    files["raw_pickle"].write_bytes(pickle.dumps([[1.0, 2.0]]))
     np.save(files["one_d"], np.zeros(5))
     np.save(files["four_d"], np.zeros((1, 2, 3, 4)))
     files["nan"].write_text("[[1, NaN], [3, 4]]")
     files["inf"].write_text("1,2\ninf,4\n")
     files["txt"].write_text("1,2")
     files["strings"].write_text('[["a", "b"]]')
+    files["empty_npy"].write_bytes(b"")
+    files["empty_json"].write_text("")
+    np.save(files["zero_size"], np.zeros((0, 2)))
+    files["scalar"].write_text("5")
+    np.save(files["complex"], np.ones((2, 2), dtype=complex))
+    np.save(files["unicode_npy"], np.array([["a", "b"]]))
+    np.savez(files["npz"], x=np.zeros((2, 2)))
+    files["binary_csv"].write_bytes(b"\xff\xfe1,2\n")
+    files["too_big"].write_text("[[1e39, 1]]")
+    files["object_json"].write_text('{"x": [[1, 2]]}')
+    files["not_npy"].write_text("hello")
+    with files["sparse"].open("wb") as handle:
+        handle.truncate(2**30)
+    files["good"].write_text("[[1, 2], [3, 4]]")
+    files["existing"].write_text("keep me")
     return files
 
 
 # (arguments, exit status, text the one line must contain). {name} is replaced by a file's path.
 CASES = [
+    # Activations: unknown, unusable, empty, unicode, very long.
     (["--activation", "rleu"], 2, "--activation: unknown activation 'rleu'; did you mean 'relu'"),
     (["--recurrent-activation", "sigmod"], 2, "did you mean 'sigmoid'"),
     (["--activation", "glu"], 2, "--activation glu can't be used inside an LSTM"),
+    (["--recurrent-activation", "threshold"], 2, "--recurrent-activation threshold can't be used inside an LSTM"),
     (["--activation", ""], 2, "--activation: unknown activation ''"),
-    (["--units", "0"], 2, "--units must be a positive integer, got 0"),
-    (["--units", "-3"], 2, "--units must be a positive integer, got -3"),
+    (["--activation", "ṙelu"], 2, "--activation: unknown activation 'ṙelu'; did you mean"),
+    (["--activation", "x" * 5000], 2, "--activation: unknown activation 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…xxxxx"),
+    (["--activation", "re\x1b[31mlu"], 2, "unknown activation 're\\x1b[31mlu'"),
+    # Sizes: zero, negative, not numbers, empty, beyond any machine.
+    (["--units", "0"], 2, "--units must be a positive integer up to 2147483647, got 0"),
+    (["--units", "-3"], 2, "--units must be a positive integer up to 2147483647, got -3"),
     (["--units", "abc"], 2, "'--units'"),
     (["--units", "2.5"], 2, "'--units'"),
+    (["--units", ""], 2, "Invalid value for '--units'"),
+    (["--units", "99999999999999999999"], 2, "--units must be a positive integer up to 2147483647, got 99999999999999999999"),
+    (["--batch", "0"], 2, "--batch must be a positive integer up to 2147483647, got 0"),
+    (["--timesteps", "-1"], 2, "--timesteps must be a positive integer"),
+    (["--features", "0"], 2, "--features must be a positive integer"),
+    (["--batch", "3000000000"], 2, "--batch must be a positive integer up to 2147483647"),
+    (["--features", "two"], 2, "Invalid value for '--features'"),
+    # Memory bound.
+    (["--units", "100000"], 2, "this configuration needs about"),
+    (["--batch", "100000", "--timesteps", "100000"], 2, "needs about"),
+    (["--units", "3000", "--max-memory", "100M"], 2, "over the --max-memory bound of 100.0 MiB; use smaller sizes, or raise the bound (e.g. --max-memory 2G)"),
+    (["--max-memory", "abc"], 2, "--max-memory must be a size such as 512M, 4G or 4GiB, or none, got 'abc'"),
+    (["--max-memory", ""], 2, "--max-memory must be a size"),
+    (["--max-memory", "10"], 2, "--max-memory must be at least 1M, got '10'"),
+    (["vary", "units", "1", "100000"], 2, "vary units 100000 needs about"),
+    # Rates and seeds.
     (["--dropout", "1.5"], 2, "--dropout must be between 0 and 1, got 1.5"),
     (["--dropout", "-0.1"], 2, "--dropout must be between 0 and 1"),
+    (["--dropout", "inf"], 2, "--dropout must be between 0 and 1, got inf"),
     (["--recurrent-dropout", "nan"], 2, "--recurrent-dropout must be between 0 and 1"),
+    (["--recurrent-dropout", "1e309"], 2, "--recurrent-dropout must be between 0 and 1"),
     (["--dropout", "half"], 2, "'--dropout'"),
-    (["--seed", "-1"], 2, "--seed must be a non-negative integer"),
+    (["--dropout", ""], 2, "Invalid value for '--dropout'"),
+    (["--seed", "-1"], 2, "--seed must be an integer between 0 and 9223372036854775807, got -1"),
+    (["--seed", "99999999999999999999999"], 2, "--seed must be an integer between 0 and 9223372036854775807"),
     (["--random-seed", "-1"], 2, "--random-seed must be between 0 and"),
-    (["--use-cudnn", "maybe"], 2, "--use-cudnn must be auto, true or false"),
+    (["--random-seed", ""], 2, "Invalid value for '--random-seed'"),
+    # Choices, removed arguments, flags that take no value, conflicts.
+    (["--use-cudnn", "maybe"], 2, "--use-cudnn must be auto, true or false, got 'maybe'"),
+    (["--use-cudnn", "✓"], 2, "--use-cudnn must be auto, true or false, got '✓'"),
     (["--use-cudnn", "true", "--activation", "relu"], 2, "--use-cudnn true needs activation tanh, which this configuration lacks"),
+    (["--use-cudnn", "true", "--recurrent-dropout", "0.5"], 2, "--use-cudnn true needs recurrent_dropout 0"),
     (["--use-cudnn", "true"], 2, "--use-cudnn true needs a GPU"),
-    (["--implementation", "3"], 2, "--implementation must be 1 or 2"),
+    (["--implementation", "3"], 2, "--implementation must be 1 or 2, got 3"),
+    (["--implementation", "two"], 2, "Invalid value for '--implementation'"),
+    (["--implementation", "1", "--dropout", "0.5", "--training"], 2, "add --use-cudnn false"),
     (["--time-major"], 2, "--time-major was removed in Keras 3"),
+    (["--return-sequences=yes"], 2, "Option '--return-sequences' does not take a value"),
+    (["--use-bias=no"], 2, "Option '--use-bias' does not take a value"),
+    (["--json=1"], 2, "Option '--json' does not take a value"),
+    (["--training=no"], 2, "Option '--training' does not take a value"),
+    (["--unitz", "3"], 2, "No such option: --unitz"),
+    (["extra-argument"], 2, "extra-argument"),
+    # Initializer, regularizer and constraint specs.
     (["--kernel-initializer", "glorot_unifrom"], 2, "--kernel-initializer: unknown initializer 'glorot_unifrom'; did you mean 'glorot_uniform'"),
     (["--kernel-initializer", "none"], 2, "--kernel-initializer can't be none"),
+    (["--recurrent-initializer", ""], 2, "--recurrent-initializer is empty"),
+    (["--bias-initializer", "const(1)"], 2, "--bias-initializer: unknown initializer 'const'; did you mean"),
+    (["--kernel-initializer", "constant(1e40)"], 2, "--kernel-initializer: 1e+40 in 'constant(1e40)' is out of float32 range"),
+    (["--kernel-initializer", "random_normal(seed=99999999999999999999999)"], 2, "is too large for a 64-bit integer"),
+    (["--recurrent-initializer", "random_normal(seed=10**30)"], 2, "must be literals"),
+    (["--kernel-initializer", "random_normal(stddev=0.05, sd=1)"], 2, "unexpected keyword argument 'sd'"),
     (["--kernel-regularizer", "l3(0.1)"], 2, "--kernel-regularizer: unknown regularizer 'l3'"),
     (["--kernel-regularizer", "l2("], 2, "--kernel-regularizer: cannot parse"),
     (["--kernel-regularizer", "l2(x=1)"], 2, "--kernel-regularizer l2(x=1):"),
     (["--kernel-regularizer", "l2(1, 2, 3)"], 2, "--kernel-regularizer l2(1, 2, 3):"),
+    (["--kernel-regularizer", "l2(1e400)"], 2, "inf in 'l2(1e400)' is out of float32 range"),
+    (["--kernel-regularizer", "l2(-1)"], 2, "--kernel-regularizer l2(-1):"),
+    (["--kernel-regularizer", "l2(lambda: 1)"], 2, "must be literals"),
+    (["--kernel-regularizer", "l2(*[1])"], 2, "*args and **kwargs are not allowed"),
+    (["--recurrent-regularizer", "l2(0.01) + l1(0.01)"], 2, "is not a name or a call"),
+    (["--recurrent-regularizer", "os.system('ls')"], 2, "is not a name or a call"),
+    (["--activity-regularizer", "l2" * 101], 2, "--activity-regularizer is 202 characters long; a spec has at most 200"),
     (["--bias-regularizer", "__import__('os')"], 2, "--bias-regularizer: unknown regularizer '__import__'"),
     (["--kernel-constraint", "max_norm(max_value='big')"], 2, "--kernel-constraint max_norm(max_value='big'): max_value must be a number, got 'big'"),
-    (["--kernel-initializer", "random_normal(stddev=0.05, sd=1)"], 2, "unexpected keyword argument 'sd'"),
     (["--recurrent-constraint", "nonneg"], 2, "did you mean 'NonNeg' or 'non_neg'"),
+    (["--bias-constraint", "max_norm(１)"], 2, "--bias-constraint: cannot parse 'max_norm(１)'"),
+    (["--bias-regularizer", "orthogonal_regularizer"], 2, "--bias-regularizer orthogonal_regularizer needs a matrix, and the bias is a vector"),
+    (["--activity-regularizer", "OrthogonalRegularizer", "--return-sequences"], 2, "with --return-sequences the output is (batch, timesteps, units)"),
+    # Input files.
     (["--input", "{missing}"], 2, "missing.npy: no such file"),
+    (["--input", "{unicode_missing}"], 2, "données manquantes.csv: no such file"),
     (["--input", "{dir}"], 2, "is a directory"),
     (["--input", "{bad_json}"], 2, "is not valid JSON"),
+    (["--input", "{empty_json}"], 2, "is not valid JSON"),
     (["--input", "{ragged}"], 2, "nested lists of numbers of equal length"),
+    (["--input", "{object_json}"], 2, "nested lists of numbers of equal length"),
+    (["--input", "{scalar}"], 2, "is 0-D with shape ()"),
     (["--input", "{header}"], 2, "row 1, column 1: 'a' is not a number (a header row is not supported)"),
     (["--input", "{text_csv}"], 2, "row 2, column 2: 'x' is not a number"),
     (["--input", "{ragged_csv}"], 2, "row 2 has 1 columns, row 1 has 2"),
     (["--input", "{empty_csv}"], 2, "is empty"),
+    (["--input", "{binary_csv}"], 2, "is not a UTF-8 text file"),
     (["--input", "{truncated}"], 2, "is not a valid .npy file"),
-    (["--input", "{pickled}"], 2, "refusing to unpickle"),
+    (["--input", "{empty_npy}"], 2, "is not a valid .npy file"),
+    (["--input", "{not_npy}"], 2, "is not a valid .npy file (it does not start with NumPy's header)"),
+    (["--input", "{pickled}"], 2, "holds Python objects; refusing to unpickle"),
+    (["--input", "{raw_pickle}"], 2, "is a pickle, not a .npy file; refusing to unpickle it"),
+    (["--input", "{complex}"], 2, "holds complex128 values; it must hold real numbers"),
+    (["--input", "{unicode_npy}"], 2, "holds <U1 values; it must hold real numbers"),
+    (["--input", "{npz}"], 2, "unsupported file type '.npz'"),
+    (["--input", "{zero_size}"], 2, "has shape (1, 0, 2); every dimension must be at least 1"),
     (["--input", "{one_d}"], 2, "is 1-D with shape (5,); it must be 2-D (timesteps, features) or 3-D"),
     (["--input", "{four_d}"], 2, "is 4-D"),
     (["--input", "{nan}"], 2, "contains NaN at index (0, 0, 1)"),
     (["--input", "{inf}"], 2, "contains Inf"),
+    (["--input", "{too_big}"], 2, "contains Inf (or too large for float32) at index (0, 0, 0)"),
     (["--input", "{txt}"], 2, "unsupported file type '.txt'"),
     (["--input", "{strings}"], 2, "nested lists of numbers"),
+    (["--input", "{sparse}", "--max-memory", "1G"], 2, "sparse.json (1.0 GiB) needs about 16.0 GiB beyond TensorFlow itself"),
     (["--input", ""], 2, "--input is empty"),
     (["--input", "{one_d}", "--batch", "2"], 2, "--input can't be combined with --batch"),
-    (["--batch", "0"], 2, "--batch must be a positive integer, got 0"),
-    (["--timesteps", "-1"], 2, "--timesteps must be a positive integer"),
-    (["--unitz", "3"], 2, "No such option: --unitz"),
-    (["extra-argument"], 2, "extra-argument"),
+    # Output files.
+    (["--output", "{existing}"], 2, "existing.txt already exists; pass --force to overwrite it"),
+    (["--output", "{dir}"], 2, "is a directory; give a file name"),
+    (["--output", "{no_folder}"], 2, "the folder"),
+    (["--output", ""], 2, "--output is empty"),
+    (["--input", "{good}", "--output", "{good}", "--force"], 2, "is the input file; the tool only reads its input"),
+    (["--plot", "{existing}"], 2, "--plot {existing}: the file name must end in .png"),
+    (["--plot", "{png}", "--output", "{png}"], 2, "--plot and --output name the same file"),
+    # Other commands.
+    (["vary", "unitz", "1", "2"], 2, "vary: unknown argument 'unitz'; did you mean 'units'"),
+    (["vary", "units"], 2, "vary units needs values"),
+    (["vary", "units", "1", "two"], 2, "vary units: 'two' is not an integer"),
+    (["vary", "units", "1", "0"], 2, "vary units '0': --units must be a positive integer"),
+    (["vary", "dropout", "0", "2"], 2, "vary dropout '2': --dropout must be between 0 and 1"),
+    (["vary", "time_major"], 2, "time_major was removed in Keras 3 and can't be varied"),
+    (["trace", "--sample", "5"], 2, "--sample must be between 0 and 0 (the batch has 1 samples), got 5"),
+    (["trace", "--units", "3", "--unit", "7"], 2, "--unit must be between 0 and 2 (the layer has 3 units), got 7"),
+    (["code", "--framework", "jax"], 2, "--framework must be keras or torch, got 'jax'"),
+    (["explain", "dropuot"], 2, "did you mean 'dropout'"),
+    (["explain", "dropout", "--lang", "fr"], 2, "--lang must be one of en, zh, got 'fr'"),
+    (["explain", ""], 2, "explain: unknown argument ''"),
 ]
+# Every boolean LSTM flag, given a value it can't take.
+CASES += [
+    ([f"{a.flag}=yes"], 2, f"Option '{a.flag}' does not take a value")
+    for a in ARGUMENTS if a.kind is Kind.BOOL and not any(f"{a.flag}=" in arg for case in CASES for arg in case[0])
+]
+# Flags that take no value and can't be wrong on their own.
+HARMLESS = {"--help", "--verbose", "--debug", "--force", "--show-effects"}
+
+def _contents(files: dict[str, Path]) -> dict[Path, object]:
+    """Every file's size and modification time, and the bytes of the small ones: nothing may change them."""
+    return {
+        path: (path.stat().st_size, path.stat().st_mtime_ns, path.read_bytes() if path.stat().st_size < 2**20 else None)
+        for path in files.values() if path.is_file()
+    }
 
 
 @pytest.mark.parametrize(("args", "status", "message"), CASES, ids=[" ".join(c[0]) or "empty" for c in CASES])
 def test_bad_input(invoke, tmp_path, args, status, message):
     files = _files(tmp_path)
     args = [a.format(**files) if a.startswith("{") else a for a in args]
+    message = message.format(**files)
+    before = _contents(files)
     result = invoke(*args)
     assert result.exit_code == status, result.output
     assert result.stdout == ""
@@ -114,7 +229,21 @@ def test_bad_input(invoke, tmp_path, args, status, message):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Error: ")
     assert message in lines[0]
+    assert len(lines[0]) < 800
+    assert "\x1b" not in lines[0]
     assert "Traceback" not in result.stderr
+    assert _contents(files) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files.values() if p.exists() and p.parent == tmp_path)
+
+
+def test_the_table_is_large_and_covers_every_flag():
+    assert len(CASES) >= 60
+    group = typer.main.get_command(app)
+    commands = [group, *group.commands.values()]  # type: ignore[attr-defined]
+    flags = {opt for command in commands for param in command.params for opt in param.opts if opt.startswith("--")}
+    flags -= {opt for command in commands for param in command.params for opt in param.secondary_opts}
+    exercised = {arg.split("=")[0] for case in CASES for arg in case[0] if arg.startswith("--")}
+    assert flags - exercised - HARMLESS == set()
 
 
 def test_unreadable_file_is_a_runtime_error(invoke, tmp_path, monkeypatch):
@@ -141,7 +270,7 @@ def test_debug_shows_the_traceback(invoke):
     result = invoke("--units", "0", "--debug")
     assert result.exit_code == 2
     assert "Traceback" in result.stderr
-    assert result.stderr.rstrip().splitlines()[-1] == "Error: --units must be a positive integer, got 0"
+    assert result.stderr.rstrip().splitlines()[-1] == "Error: --units must be a positive integer up to 2147483647, got 0"
 
 
 def test_keras_call_failure_is_runtime_error(invoke, monkeypatch):

@@ -6,14 +6,13 @@ would cost more than everything else `explain` does, and it must feel instant.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from typing import TextIO
 
 from lstm_explorer.catalogue import ARGUMENTS
 from lstm_explorer.explain import Explanation, display_default
-from lstm_explorer.render.text import display_width, pad, wrap
+from lstm_explorer.render.text import colour_off, display_width, pad, wrap
 
 MAX_WIDTH = 100
 
@@ -46,7 +45,7 @@ class Writer:
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
-        self.color = self.stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        self.color = self.stream.isatty() and not colour_off()
         self.width = min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
 
     def line(self, text: str = "", style: str | None = None) -> None:

@@ -23,16 +23,29 @@ def config_document(config: LSTMConfig) -> dict[str, object]:
     return {a.name: jsonable_value(config[a.name]) for a in ARGUMENTS}
 
 
-def _finite_list(array: np.ndarray) -> Any:
-    """Nested lists of floats; NaN and ±Inf (e.g. from an exponential activation) become null."""
-    values = array.astype(np.float64).tolist()
+def finite(item: Any) -> Any:
+    """The document with NaN and ±Inf (an exponential activation, a regularizer of one sample) as null.
 
-    def clean(item: Any) -> Any:
-        if isinstance(item, list):
-            return [clean(x) for x in item]
-        return item if math.isfinite(item) else None
+    JSON has no spelling for them, and scripts must always get a document their parser accepts.
+    """
+    if isinstance(item, dict):
+        return {key: finite(value) for key, value in item.items()}
+    if isinstance(item, (list, tuple)):
+        return [finite(value) for value in item]
+    if isinstance(item, np.ndarray):
+        return finite(item.tolist())
+    if isinstance(item, (float, np.floating)):
+        return float(item) if math.isfinite(item) else None
+    if isinstance(item, np.integer):
+        return int(item)
+    if isinstance(item, np.bool_):
+        return bool(item)
+    return item
 
-    return clean(values)
+
+def json_text(document: dict[str, Any]) -> str:
+    """One JSON document and a newline; valid JSON whatever numbers the run produced."""
+    return json.dumps(finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _array(named: NamedArray) -> dict[str, object]:
@@ -40,7 +53,7 @@ def _array(named: NamedArray) -> dict[str, object]:
         "name": named.name,
         "description": named.description,
         "shape": list(named.shape),
-        "values": _finite_list(named.values),
+        "values": named.values.astype(np.float64).tolist(),
     }
 
 
@@ -53,7 +66,7 @@ def to_document(result: RunResult) -> dict[str, object]:
         "input": {
             "shape": list(result.input.values.shape),
             "source": result.input.source,
-            "values": _finite_list(result.input.values),
+            "values": result.input.values.astype(np.float64).tolist(),
         },
         "outputs": [_array(o) for o in result.outputs],
         "weights": [{**_array(w), "gate_columns": gates} for w in result.weights],
@@ -78,4 +91,4 @@ def to_document(result: RunResult) -> dict[str, object]:
 
 
 def dumps(result: RunResult) -> str:
-    return json.dumps(to_document(result), indent=2, ensure_ascii=False, allow_nan=False)
+    return json_text(to_document(result))

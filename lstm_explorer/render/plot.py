@@ -1,20 +1,19 @@
 """A PNG of h, c and the four gates over time × units, drawn with matplotlib (the optional [plot] extra).
 
-The file is written next to its destination under a temporary name and then linked or renamed into
-place, so a reader never sees half a PNG and an existing file is never replaced without --force.
+The file is written like every file the tool writes: whole, and never over an existing one unasked.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from lstm_explorer.engine import RunResult
-from lstm_explorer.errors import RunFailure, UsageError
+from lstm_explorer.errors import RunFailure
+from lstm_explorer.files import check_target as check_target_file
+from lstm_explorer.files import write_atomically
 from lstm_explorer.quiet import muted
 
 FIGSIZE = (12.0, 6.5)
@@ -24,17 +23,9 @@ PANELS = (("h", "h (hidden state)"), ("c", "c (cell state)"), ("i", "i (input ga
           ("f", "f (forget gate)"), ("g", "c̃ (candidate)"), ("o", "o (output gate)"))
 
 
-def check_target(path_text: str, force: bool) -> Path:
+def check_target(path_text: str, force: bool, protected: tuple[Path, ...] = ()) -> Path:
     """Refuse before any work is done: wrong suffix, missing folder, existing file, no matplotlib."""
-    path = Path(path_text)
-    if path.suffix.lower() != ".png":
-        raise UsageError(f"--plot {path_text}: the file name must end in .png")
-    if not path.parent.is_dir():
-        raise UsageError(f"--plot {path_text}: the folder {str(path.parent)!r} does not exist")
-    if path.exists() and not force:
-        raise UsageError(f"--plot {path_text} already exists; pass --force to overwrite it")
-    if path.is_dir():
-        raise UsageError(f"--plot {path_text} is a directory")
+    path = check_target_file(path_text, "--plot", force, ".png", protected)
     if importlib.util.find_spec("matplotlib") is None:
         raise RunFailure("--plot needs matplotlib, which is not installed: pip install 'lstm-explore[plot]'")
     return path
@@ -72,24 +63,12 @@ def _figure(result: RunResult):  # type: ignore[no-untyped-def]
 
 
 def write_plot(result: RunResult, path: Path, force: bool, verbose: bool = False) -> None:
-    """Draw the figure to a temporary file beside `path`, then put it in place atomically."""
+    """Draw the figure and put it in place atomically (see `lstm_explorer.files`)."""
     with muted(verbose):
-        figure = _figure(result)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-        os.close(handle)
-        try:
-            figure.savefig(temporary, format="png", dpi=DPI)
-            if force:
-                os.replace(temporary, path)
-            else:
-                os.link(temporary, path)
-        except FileExistsError:
-            raise UsageError(f"--plot {path} appeared while drawing; pass --force to overwrite it") from None
-        except OSError as error:
-            raise RunFailure(f"--plot {path}: cannot write it: {error.strerror or error}") from error
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt
 
+        figure = _figure(result)
+        try:
+            write_atomically(path, "--plot", force, lambda temporary: figure.savefig(temporary, format="png", dpi=DPI))
+        finally:
             plt.close(figure)

@@ -1,0 +1,112 @@
+"""Real processes: Ctrl-C, a reader that went away, terminals with and without colour."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+ENTRY = shutil.which("lstm-explore") or str(Path(sys.executable).parent / "lstm-explore")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS")}
+    return {**env, "TERM": "xterm-256color", **extra}
+
+
+@pytest.mark.parametrize("delay", [0.3, 4.0], ids=["while-importing", "while-working"])
+def test_ctrl_c_prints_one_line_and_exits_130(tmp_path, delay):
+    target = tmp_path / "out.json"
+    process = subprocess.Popen(
+        [ENTRY, "--timesteps", "400", "--json", "--output", str(target)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr.decode()[-2000:]
+    assert stderr.decode() == "Error: interrupted (Ctrl-C)\n"
+    assert stdout == b""
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["--units", "2"], ["--units", "2", "--json"], ["explain", "dropout"]], ids=["run", "json", "explain"])
+def test_a_closed_pipe_ends_quietly(args):
+    process = subprocess.Popen([ENTRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    process.stdout.close()  # type: ignore[union-attr]
+    stderr = process.stderr.read()  # type: ignore[union-attr]
+    assert process.wait(timeout=120) == 141  # as a shell reports a program ended by SIGPIPE
+    assert stderr == b""
+
+
+def _on_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run with stdout on a pseudo-terminal 100 columns wide; return the exit status and what it showed."""
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    process = subprocess.Popen([ENTRY, *args], stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal is closed once the process has ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--units", "2", "--dropout", "0.2"], ["explain", "dropout"], ["vary", "units", "1", "2"]],
+    ids=["run", "explain", "vary"],
+)
+def test_no_color_on_a_terminal_means_no_escape_codes(args):
+    status, shown = _on_terminal(args, _env(NO_COLOR="1"))
+    assert status == 0, shown[-2000:]
+    assert "\x1b" not in shown
+    assert "dropout" in shown or "units" in shown
+
+
+@pytest.mark.parametrize("args", [["--units", "2"], ["explain", "dropout"]], ids=["run", "explain"])
+def test_a_colour_terminal_does_get_colour(args):
+    """The control for the test above: the same command without NO_COLOR is styled."""
+    status, shown = _on_terminal(args, _env())
+    assert status == 0, shown[-2000:]
+    assert "\x1b[" in shown
+
+
+@pytest.mark.parametrize("args", [["--units", "2", "--show-effects"], ["explain", "dropout"], ["trace", "--units", "2"]], ids=["run", "explain", "trace"])
+def test_output_into_a_pipe_has_no_escape_codes(args):
+    result = subprocess.run([ENTRY, *args], capture_output=True, text=True, env=_env(), timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "\x1b" not in result.stdout and result.stderr == ""
+
+
+def _reject(token: str) -> None:
+    raise AssertionError(f"{token} is not JSON")
+
+
+def test_json_with_non_finite_values_is_still_valid_json(invoke):
+    result = invoke("--activation", "exponential", "--kernel-initializer", "constant(50)", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout, parse_constant=_reject)
+    assert None in document["outputs"][0]["values"][0]
+    # An orthogonal penalty on one sample's output compares no pairs of rows: Keras gives NaN.
+    result = invoke("--activity-regularizer", "orthogonal_regularizer", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout, parse_constant=_reject)
+    assert document["effects"]["activity_regularizer"]["keras_total"] is None
