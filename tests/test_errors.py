@@ -299,3 +299,17 @@ def test_keras_call_failure_is_runtime_error(invoke, monkeypatch):
     result = invoke()
     assert result.exit_code == 1
     assert result.stderr == "Error: the LSTM call failed: boom\n"
+
+
+@pytest.mark.parametrize("source", ["batch", "file"])
+def test_stateful_never_meets_a_variable_batch(run_json, tmp_path, source):
+    """Keras's stateful layers need a fixed batch; the tool always builds on the input's full shape."""
+    if source == "batch":
+        args = ["--batch", "3"]
+    else:
+        path = tmp_path / "three.npy"
+        np.save(path, np.arange(60, dtype=np.float32).reshape(3, 10, 2))
+        args = ["--input", str(path)]
+    doc = run_json("--stateful", *args)
+    assert doc["layer"]["input_shape"] == [3, 10, 2]
+    assert len(doc["effects"]["stateful"]["second_call"]) == 3
