@@ -6,10 +6,24 @@ import os
 import statistics
 import subprocess
 import time
+from dataclasses import dataclass
 
 
-def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KiB) of one run of `command`, output discarded."""
+@dataclass(frozen=True)
+class Sample:
+    """One whole-process run: wall seconds, CPU seconds (user + system) and peak resident KiB.
+
+    CPU time is the steadier number on a shared machine: waiting for a core adds wall time but no
+    CPU time, so where wall-time differences drown in load, the CPU column still shows them.
+    """
+
+    wall: float
+    cpu: float
+    rss_kib: int
+
+
+def measure(command: list[str]) -> Sample:
+    """One run of `command`, output discarded."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
@@ -17,15 +31,15 @@ def measure(command: list[str]) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
-    return seconds, usage.ru_maxrss
+    return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
-def samples(commands: dict[str, list[str]], runs: int) -> dict[str, list[tuple[float, int]]]:
+def samples(commands: dict[str, list[str]], runs: int) -> dict[str, list[Sample]]:
     """`runs` measurements of each command after one warm-up, interleaved round-robin so that load
     on a shared machine hits every command alike."""
     for command in commands.values():
         measure(command)
-    results: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    results: dict[str, list[Sample]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             results[name].append(measure(command))
@@ -34,7 +48,7 @@ def samples(commands: dict[str, list[str]], runs: int) -> dict[str, list[tuple[f
 
 def medians(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
     """Median wall time of each command."""
-    return {name: statistics.median(s for s, _ in runs_) for name, runs_ in samples(commands, runs).items()}
+    return {name: statistics.median(s.wall for s in runs_) for name, runs_ in samples(commands, runs).items()}
 
 
 def report(results: dict[str, float], target: float) -> int:

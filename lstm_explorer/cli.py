@@ -1,4 +1,4 @@
-"""The `lstm-explore` command line: flags in, library calls, renderers out.
+"""The `lstm-explore` model commands: flags in, library calls, renderers out.
 
 Every LSTM flag is generated from the catalogue, so this module holds no list of argument names.
 Nothing here imports TensorFlow at module level; `--help` stays instant.
@@ -9,126 +9,21 @@ from __future__ import annotations
 import functools
 import inspect
 import io
-import os
 import sys
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
 from lstm_explorer.catalogue import ARGUMENTS, VOCABULARY, Argument, Kind, Panel
-from lstm_explorer.errors import INTERRUPTED, ExplorerError, Interrupted, UsageError, shorten
+from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup
+from lstm_explorer.cli_explain import EXPLAIN, explain
+from lstm_explorer.errors import UsageError, shorten
 
 DEFAULT_RANDOM_SEED = 42
 MAX_RANDOM_SEED = 2**32 - 1
-# What a shell reports for a program ended by SIGINT or SIGPIPE (`yes | head -1`).
-INTERRUPTED_STATUS = 128 + 2
-SIGPIPE_STATUS = 128 + 13
-
-
-class OneLineErrors:
-    """Turns every failure into one `Error: …` line with exit status 2 (usage) or 1 (runtime).
-
-    Typer's own error box spans several lines; scripts and people both want one. Tracebacks appear
-    only with --debug, which is looked for in the raw arguments because parsing may be what failed.
-    """
-
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in argv
-        extra.pop("standalone_mode", None)
-        try:
-            outcome = super().main(args=argv, prog_name=prog_name or "lstm-explore", standalone_mode=False, **extra)  # type: ignore[misc]
-        except KeyboardInterrupt:
-            outcome = INTERRUPTED_STATUS
-        except _ReaderGone:
-            _silence_stdout()
-            sys.exit(SIGPIPE_STATUS)
-        except typer.Abort:
-            _report("aborted", debug=False)
-            sys.exit(1)
-        except typer.TyperException as error:
-            _report(error.format_message(), debug)
-            sys.exit(getattr(error, "exit_code", 2))
-        except ExplorerError as error:
-            _report(str(error), debug)
-            sys.exit(error.exit_code)
-        except Exception as error:  # The last line of defence: never a bare traceback.
-            _report(f"unexpected {type(error).__name__}: {error} (run again with --debug for the traceback)", debug)
-            sys.exit(1)
-        if outcome == INTERRUPTED_STATUS:  # Typer turns a Ctrl-C outside the command into this, silently.
-            _report(INTERRUPTED, debug=False)
-        sys.exit(outcome if isinstance(outcome, int) else 0)
-
-    def invoke(self, ctx: typer.Context) -> Any:
-        """Ctrl-C and a closed pipe leave the command as our own exceptions: Typer would swallow theirs."""
-        try:
-            outcome = super().invoke(ctx)  # type: ignore[misc]
-            sys.stdout.flush()  # A closed pipe must show here, not as a complaint at exit.
-            return outcome
-        except KeyboardInterrupt:
-            raise Interrupted(INTERRUPTED) from None
-        except BrokenPipeError:
-            raise _ReaderGone from None
-
-
-class _ReaderGone(Exception):
-    """stdout's reader closed the pipe (`| head -1`)."""
-
-
-class ExplorerGroup(OneLineErrors, TyperGroup):
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
-        write_plain_help(self, ctx, formatter, self.commands)
-
-
-class ExplorerCommand(OneLineErrors, TyperCommand):
-    """Subcommands share the group's plain-text help (flag help holds brackets rich would eat)."""
-
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
-        write_plain_help(self, ctx, formatter, {})
-
-
-def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcommands: dict[str, Any]) -> None:
-    """Panels in catalogue order, drawn as plain text so --help stays instant."""
-    from lstm_explorer.render.help_view import plain_help
-
-    panels: dict[str, list[tuple[str, str]]] = {"Arguments": []}
-    panels.update({panel.value: [] for panel in Panel})
-    panels["Options"] = []
-    for param in command.get_params(ctx):
-        record = param.get_help_record(ctx)
-        if record is None and getattr(param, "param_type_name", "") == "argument":
-            record = (param.human_readable_name, getattr(param, "help", "") or "")
-        if record is not None:
-            panel = "Arguments" if getattr(param, "param_type_name", "") == "argument" else getattr(param, "rich_help_panel", None) or "Options"
-            panels.setdefault(panel, []).append(record)
-    panels["Commands"] = [(name, sub.get_short_help_str(limit=80)) for name, sub in subcommands.items()]
-    usage = " ".join(command.collect_usage_pieces(ctx))
-    formatter.write(plain_help(f"Usage: {ctx.command_path} {usage}", command.help or "", list(panels.items())))
-
-
-def _report(message: str, debug: bool) -> None:
-    """One line, whatever the message held: whitespace collapsed, control characters escaped."""
-    if debug and sys.exc_info()[0] is not None:
-        traceback.print_exc()
-    line = " ".join(str(message).split())
-    line = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in line)
-    sys.stderr.write(f"Error: {line}\n")
-    sys.stderr.flush()
-
-
-def _silence_stdout() -> None:
-    """The reader went away (`| head -1`): stop writing, and let nothing complain at exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
 
 
 def _help(argument: Argument) -> str:
@@ -477,52 +372,4 @@ def trace(
     request.deliver(draw=lambda console: render_trace(result, list(range(units)) if unit is None else [unit], console))
 
 
-def main() -> None:
-    """Console-script entry point.
-
-    `explain` is dispatched to an app of its own: building the full group (four commands with forty
-    flags each) would cost explain a noticeable share of its start-up for nothing.
-    """
-    if sys.argv[1:2] == ["explain"]:
-        explain_app(args=sys.argv[2:], prog_name="lstm-explore explain")
-    else:
-        app()
-
-
-EXPLAIN = dict(
-    cls=ExplorerCommand,
-    context_settings={"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]},
-    help="Explain one LSTM argument (or list them all), instantly and without loading TensorFlow.",
-)
-explain_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-
-@app.command(**EXPLAIN)  # type: ignore[arg-type]
-@explain_app.command(**EXPLAIN)  # type: ignore[arg-type]
-def explain(
-    argument: Annotated[
-        Optional[str],
-        typer.Argument(help="return_sequences, return-sequences or --return-sequences; omit it for the list.", show_default=False),
-    ] = None,
-    lang: Annotated[str, typer.Option(help="Language of the explanation: en or zh (Keras's own text stays English).")] = "en",
-    json_output: Annotated[bool, typer.Option("--json", help="Print the same content as one JSON object.")] = False,
-) -> None:
-    import json
-
-    from lstm_explorer import explain as explaining
-    from lstm_explorer.render import explain_view
-
-    lang = lang.strip().lower()
-    explaining.texts(lang)
-    if argument is None:
-        if json_output:
-            rows = [{"name": a.name, "default": explaining.display_default(a), "summary": a.summary, "panel": a.panel.value} for a in ARGUMENTS]
-            sys.stdout.write(json.dumps({"arguments": rows}, ensure_ascii=False, indent=2) + "\n")
-        else:
-            explain_view.render_overview(lang)
-        return
-    item = explaining.explain(argument, lang)
-    if json_output:
-        sys.stdout.write(json.dumps({"lang": lang, **item.to_dict()}, ensure_ascii=False, indent=2) + "\n")
-        return
-    explain_view.render_explanation(item, lang)
+app.command(**EXPLAIN)(explain)  # type: ignore[arg-type]

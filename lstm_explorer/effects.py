@@ -53,6 +53,7 @@ class Context:
     outputs: list[np.ndarray]
     training: bool
     steps: list[Any]
+    loop: dict[str, np.ndarray]
 
     def variant(self, **overrides: Any) -> tuple[Any, Any]:
         """A new layer with some arguments changed and the same weights (shapes must not change)."""
@@ -126,9 +127,9 @@ def stateful(ctx: Context, name: str) -> Effect:
 def return_state(ctx: Context, name: str) -> Effect:
     if ctx.config["return_state"]:
         output, h, c = ctx.outputs
+        last = output[:, -1] if output.ndim == 3 else output
     else:
-        output, h, c = _call(ctx.variant(return_state=True)[1], ctx.x)
-    last = output[:, -1] if output.ndim == 3 else output
+        last, h, c = ctx.loop["last_output"], ctx.loop["h"], ctx.loop["c"]
     diff = _max_diff(last, h)
     equal = bool(np.array_equal(last, h))
     lines = [
@@ -140,13 +141,8 @@ def return_state(ctx: Context, name: str) -> Effect:
 
 
 def return_sequences(ctx: Context, name: str) -> Effect:
-    """The main call supplies whichever of the two forms it already returned."""
-    def output(sequences: bool) -> np.ndarray:
-        if ctx.config["return_sequences"] is sequences:
-            return ctx.outputs[0]
-        return _call(ctx.variant(return_sequences=sequences, return_state=False)[1], ctx.x)[0]
-
-    sequence, last = output(True), output(False)
+    """Both forms come from the main call's loop: Keras computes both, then returns one."""
+    sequence, last = ctx.loop["sequence"], ctx.loop["last_output"]
     diff = _max_diff(sequence[:, -1], last)
     equal = bool(np.array_equal(sequence[:, -1], last))
     lines = [

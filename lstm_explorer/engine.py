@@ -228,6 +228,7 @@ def run(
         x = data.values
         layer, model, kwargs = _build(keras, tf, config, x, random_seed, training)
         masks = _record_dropout_masks(layer.cell) if training else {}
+        loop = _record_loop(layer)
         tensors = _call(model, x, training)
         outputs = _name_outputs(config, tensors)
         weights = [
@@ -250,7 +251,7 @@ def run(
             keras_version=keras.__version__,
             tensorflow_version=_tensorflow_version(tf),
             notes=config.notes() + _run_notes(config, training),
-            effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training, steps), demonstrations),
+            effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training, steps, loop), demonstrations),
             reference=check_against_reference(config, x, layer, tensors, masks),
             trace=[step.sample(trace_sample) for step in steps],
             trace_sample=trace_sample,
@@ -386,6 +387,26 @@ def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray) -> list[TraceStep]
         z_all = np.concatenate([np.asarray(p) for p in parts], axis=1)
         steps.append(TraceStep(t, x[:, t], z_all, *(np.asarray(v) for v in (i, f, g, o, c, h))))
     return steps
+
+
+def _record_loop(layer: Any) -> dict[str, np.ndarray]:
+    """Keep everything the layer's time loop produced during the main call.
+
+    Keras runs one loop that yields the last output, the whole sequence and the final h and c, and
+    only then picks what return_sequences and return_state ask for; the demonstrations of those two
+    arguments show the other picks from this same call instead of building and calling a second layer.
+    """
+    recorded: dict[str, np.ndarray] = {}
+    original = layer.inner_loop
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        last_output, outputs, states = original(*args, **kwargs)
+        recorded.update(last_output=np.asarray(last_output), sequence=np.asarray(outputs),
+                        h=np.asarray(states[0]), c=np.asarray(states[1]))
+        return last_output, outputs, states
+
+    layer.inner_loop = recording
+    return recorded
 
 
 def _record_dropout_masks(cell: Any) -> dict[str, Any]:

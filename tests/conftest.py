@@ -104,7 +104,7 @@ def heavy_imports_of(*argv: str) -> tuple[list[str], str]:
     code = (
         "import sys\n"
         f"sys.argv = ['lstm-explore', *{list(argv)!r}]\n"
-        "from lstm_explorer.cli import main\n"
+        "from lstm_explorer.__main__ import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')), file=sys.stderr)\n"
     )

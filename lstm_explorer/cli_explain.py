@@ -1,0 +1,48 @@
+"""The `explain` command, importable without the model-building commands and their forty flags each."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from lstm_explorer.catalogue import ARGUMENTS
+from lstm_explorer.cli_core import ExplorerCommand
+
+EXPLAIN = dict(
+    cls=ExplorerCommand,
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]},
+    help="Explain one LSTM argument (or list them all), instantly and without loading TensorFlow.",
+)
+explain_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@explain_app.command(**EXPLAIN)  # type: ignore[arg-type]
+def explain(
+    argument: Annotated[
+        Optional[str],
+        typer.Argument(help="return_sequences, return-sequences or --return-sequences; omit it for the list.", show_default=False),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the explanation: en or zh (Keras's own text stays English).")] = "en",
+    json_output: Annotated[bool, typer.Option("--json", help="Print the same content as one JSON object.")] = False,
+) -> None:
+    import json
+
+    from lstm_explorer import explain as explaining
+    from lstm_explorer.render import explain_view
+
+    lang = lang.strip().lower()
+    explaining.texts(lang)
+    if argument is None:
+        if json_output:
+            rows = [{"name": a.name, "default": explaining.display_default(a), "summary": a.summary, "panel": a.panel.value} for a in ARGUMENTS]
+            sys.stdout.write(json.dumps({"arguments": rows}, ensure_ascii=False, indent=2) + "\n")
+        else:
+            explain_view.render_overview(lang)
+        return
+    item = explaining.explain(argument, lang)
+    if json_output:
+        sys.stdout.write(json.dumps({"lang": lang, **item.to_dict()}, ensure_ascii=False, indent=2) + "\n")
+        return
+    explain_view.render_explanation(item, lang)
