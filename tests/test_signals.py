@@ -110,3 +110,16 @@ def test_json_with_non_finite_values_is_still_valid_json(invoke):
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout, parse_constant=_reject)
     assert document["effects"]["activity_regularizer"]["keras_total"] is None
+
+
+def test_ending_without_teardown_loses_no_output(tmp_path):
+    """After a TensorFlow command the process ends with os._exit: stdout and files must be complete."""
+    args = [ENTRY, "--batch", "64", "--return-sequences", "--json"]
+    printed = subprocess.run(args, capture_output=True, text=True, env=_env(), timeout=120)
+    assert printed.returncode == 0 and printed.stderr == ""
+    assert len(printed.stdout) > 100_000
+    assert json.loads(printed.stdout)["outputs"][0]["shape"] == [64, 10, 3]
+    target = tmp_path / "out.json"
+    written = subprocess.run([*args, "--output", str(target)], capture_output=True, text=True, env=_env(), timeout=120)
+    assert written.returncode == 0 and written.stdout == ""
+    assert target.read_text() == printed.stdout
