@@ -68,6 +68,14 @@ class OneLineErrors:
             raise _ReaderGone from None
 
 
+    def make_context(self, *args: Any, **kwargs: Any) -> typer.Context:
+        """--help is printed while the context is made, before `invoke`: same closed-pipe handling."""
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except BrokenPipeError:
+            raise _ReaderGone from None
+
+
 class _ReaderGone(Exception):
     """stdout's reader closed the pipe (`| head -1`)."""
 

@@ -41,12 +41,13 @@ def check_target(path_text: str, flag: str, force: bool, suffix: str | None = No
 
 def write_atomically(path: Path, flag: str, force: bool, write: Callable[[str], None]) -> None:
     """Let `write` fill a temporary file beside `path`, then put it in place in one step."""
+    temporary = ""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise RunFailure(f"{flag} {path}: cannot write in {str(path.parent)!r}: {error.strerror or error}") from error
-    os.close(handle)
-    try:
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as error:
+            raise RunFailure(f"{flag} {path}: cannot write in {str(path.parent)!r}: {error.strerror or error}") from error
+        os.close(handle)
         write(temporary)
         os.chmod(temporary, _mode(path))
         if force:
@@ -58,7 +59,7 @@ def write_atomically(path: Path, flag: str, force: bool, write: Callable[[str], 
     except OSError as error:
         raise RunFailure(f"{flag} {path}: cannot write it: {error.strerror or error}") from error
     finally:
-        if os.path.lexists(temporary):
+        if temporary and os.path.lexists(temporary):
             os.unlink(temporary)
 
 

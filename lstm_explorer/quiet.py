@@ -30,10 +30,12 @@ def muted(verbose: bool) -> Iterator[None]:
         with contextlib.suppress(ValueError, OSError):
             sys.stderr.flush()
         saved = os.dup(2)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-        try:
+        try:  # Opened before the redirection, so that a Ctrl-C at any point still gets its line out.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, 2)
+            finally:
+                os.close(devnull)
             yield
         finally:
             os.dup2(saved, 2)

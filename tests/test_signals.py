@@ -41,7 +41,11 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path, delay):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("args", [["--units", "2"], ["--units", "2", "--json"], ["explain", "dropout"]], ids=["run", "json", "explain"])
+@pytest.mark.parametrize(
+    "args",
+    [["--units", "2"], ["--units", "2", "--json"], ["explain", "dropout"], ["--help"], ["explain", "--help"]],
+    ids=["run", "json", "explain", "help", "explain-help"],
+)
 def test_a_closed_pipe_ends_quietly(args):
     process = subprocess.Popen([ENTRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     process.stdout.close()  # type: ignore[union-attr]
