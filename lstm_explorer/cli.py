@@ -173,12 +173,10 @@ def prepare(ctx: typer.Context, options: dict[str, Any], *, trace: bool = True, 
 
         protected = (Path(input_path),) if input_path else ()
         output = check_target(options["output"], "--output", options["force"], protected=protected)
-    if input_path is not None:
-        data = inputs.load(input_path, bound)
-        check_memory(config, data.values.shape, bound, options["json_output"], trace=trace, effects=effects)
-    else:
-        shape = inputs.generated_shape(options["batch"], options["timesteps"], options["features"])
-        check_memory(config, shape, bound, options["json_output"], trace=trace, effects=effects)
+    data = inputs.load(input_path, bound) if input_path is not None else None
+    shape = data.values.shape if data is not None else inputs.generated_shape(options["batch"], options["timesteps"], options["features"])
+    check_memory(config, shape, bound, options["json_output"], trace=trace, effects=effects)
+    if data is None:
         data = inputs.generated(*shape) if given else inputs.tutorial_sample()
     return Request(config, data, random_seed, options["json_output"], options["verbose"] or options["debug"],
                    output, options["force"], bound)

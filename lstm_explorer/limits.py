@@ -64,12 +64,6 @@ class Estimate:
         shown = [f"{name} {human(size)}" for name, size in self.parts if size >= 2**20]
         return f"about {human(self.total)}" + (f" ({', '.join(shown)})" if len(shown) > 1 else "")
 
-    def __add__(self, other: Estimate) -> Estimate:
-        merged: dict[str, int] = dict(self.parts)
-        for name, size in other.parts:
-            merged[name] = merged.get(name, 0) + size
-        return Estimate(tuple(merged.items()))
-
 
 def human(size: float) -> str:
     """1536 → '1.5 KiB': sizes the way the bound is written."""
