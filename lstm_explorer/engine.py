@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from lstm_explorer import checkpoint
 from lstm_explorer.catalogue import BY_NAME, SPEC_MODULES
 from lstm_explorer.config import LSTMConfig
 from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate
@@ -224,12 +225,14 @@ def run(
     they can't change what it returned; so does the step-by-step trace of `trace_sample`.
     """
     with muted(verbose):
+        checkpoint.reached("import")
         keras, tf = _import_keras()
         x = data.values
         layer, model, kwargs = _build(keras, tf, config, x, random_seed, training)
         masks = _record_dropout_masks(layer.cell) if training else {}
         loop = _record_loop(layer)
         tensors = _call(model, x, training)
+        checkpoint.reached("call")
         outputs = _name_outputs(config, tensors)
         weights = [
             NamedArray(w.name, _WEIGHT_MEANINGS.get(w.name, ""), np.asarray(w.numpy()))

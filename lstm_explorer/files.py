@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from lstm_explorer import checkpoint
 from lstm_explorer.errors import RunFailure, UsageError
 
 
@@ -49,6 +50,7 @@ def write_atomically(path: Path, flag: str, force: bool, write: Callable[[str], 
             raise RunFailure(f"{flag} {path}: cannot write in {str(path.parent)!r}: {error.strerror or error}") from error
         os.close(handle)
         write(temporary)
+        checkpoint.reached("write")
         os.chmod(temporary, _mode(path))
         if force:
             os.replace(temporary, path)

@@ -109,7 +109,7 @@ def heavy_imports_of(*argv: str) -> tuple[list[str], str]:
         "print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')), file=sys.stderr)\n"
     )
     env = {**os.environ, "COLUMNS": "100"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     marker = [line for line in result.stderr.splitlines() if line.startswith("HEAVY ")]
     assert marker, result.stderr[-2000:]
     return ast.literal_eval(marker[-1][len("HEAVY "):]), result.stdout

@@ -175,6 +175,6 @@ def test_explain_through_the_entry_point_reports_errors_in_one_line():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "lstm_explorer", "explain", "dropuot"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "lstm_explorer", "explain", "dropuot"], capture_output=True, text=True, timeout=600)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == "Error: explain: unknown argument 'dropuot'; did you mean 'dropout', 'recurrent_dropout'? Run 'lstm-explore explain' for the list\n"

@@ -83,7 +83,7 @@ def test_help_groups_flags_in_panels(invoke):
 
 def _subprocess(*args: str, code: str | None = None) -> subprocess.CompletedProcess:
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "lstm_explorer", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=600)
 
 
 def test_help_does_not_import_tensorflow():

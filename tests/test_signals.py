@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from lstm_explorer import checkpoint
+
 ENTRY = shutil.which("lstm-explore") or str(Path(sys.executable).parent / "lstm-explore")
 
 
@@ -25,20 +27,47 @@ def _env(**extra: str) -> dict[str, str]:
     return {**env, "TERM": "xterm-256color", **extra}
 
 
-@pytest.mark.parametrize("delay", [0.3, 4.0], ids=["while-importing", "while-working"])
-def test_ctrl_c_prints_one_line_and_exits_130(tmp_path, delay):
-    target = tmp_path / "out.json"
-    process = subprocess.Popen(
-        [ENTRY, "--timesteps", "400", "--json", "--output", str(target)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
-    )
-    time.sleep(delay)
+def _interrupted_at(phase: str, args: list[str], marker: Path) -> tuple[int, bytes, bytes]:
+    """Run with a pause at `phase`, wait for the handshake (the process creates `marker` there), send Ctrl-C."""
+    process = subprocess.Popen([ENTRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=_env(**{checkpoint.ENVIRONMENT_VARIABLE: f"{phase}:{marker}"}))
+    while not marker.exists():
+        if process.poll() is not None:
+            raise AssertionError(f"ended with {process.returncode} before {phase}: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        time.sleep(0.02)
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130, stderr.decode()[-2000:]
+    stdout, stderr = process.communicate(timeout=600)
+    return process.returncode, stdout, stderr
+
+
+@pytest.mark.parametrize("phase", checkpoint.PHASES)
+def test_ctrl_c_prints_one_line_and_exits_130(tmp_path, phase):
+    """Ctrl-C while TensorFlow imports, right after the layer's call, and while the file is being written."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    status, stdout, stderr = _interrupted_at(phase, ["--timesteps", "40", "--json", "--output", str(folder / "out.json")],
+                                             tmp_path / "reached")
+    assert status == 130, stderr.decode()[-2000:]
     assert stderr.decode() == "Error: interrupted (Ctrl-C)\n"
     assert stdout == b""
-    assert list(tmp_path.iterdir()) == []
+    assert list(folder.iterdir()) == []
+
+
+def test_ctrl_c_while_replacing_a_file_keeps_the_old_one(tmp_path):
+    target = tmp_path / "out.json"
+    target.write_text("the user's file\n")
+    status, _, stderr = _interrupted_at("write", ["--json", "--output", str(target), "--force"], tmp_path / "reached")
+    assert status == 130, stderr.decode()[-2000:]
+    assert target.read_text() == "the user's file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "reached"]
+
+
+def test_without_the_variable_nothing_pauses(monkeypatch, tmp_path):
+    monkeypatch.delenv(checkpoint.ENVIRONMENT_VARIABLE, raising=False)
+    checkpoint.reached("import")
+    monkeypatch.setenv(checkpoint.ENVIRONMENT_VARIABLE, f"write:{tmp_path / 'marker'}")
+    checkpoint.reached("import")
+    assert not (tmp_path / "marker").exists()
 
 
 @pytest.mark.parametrize(
@@ -50,7 +79,7 @@ def test_a_closed_pipe_ends_quietly(args):
     process = subprocess.Popen([ENTRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     process.stdout.close()  # type: ignore[union-attr]
     stderr = process.stderr.read()  # type: ignore[union-attr]
-    assert process.wait(timeout=120) == 141  # as a shell reports a program ended by SIGPIPE
+    assert process.wait(timeout=600) == 141  # as a shell reports a program ended by SIGPIPE
     assert stderr == b""
 
 
@@ -70,7 +99,7 @@ def _on_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
             break
         chunks.append(chunk)
     os.close(controller)
-    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+    return process.wait(timeout=600), b"".join(chunks).decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize(
@@ -95,7 +124,7 @@ def test_a_colour_terminal_does_get_colour(args):
 
 @pytest.mark.parametrize("args", [["--units", "2", "--show-effects"], ["explain", "dropout"], ["trace", "--units", "2"]], ids=["run", "explain", "trace"])
 def test_output_into_a_pipe_has_no_escape_codes(args):
-    result = subprocess.run([ENTRY, *args], capture_output=True, text=True, env=_env(), timeout=120)
+    result = subprocess.run([ENTRY, *args], capture_output=True, text=True, env=_env(), timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "\x1b" not in result.stdout and result.stderr == ""
 
@@ -119,11 +148,11 @@ def test_json_with_non_finite_values_is_still_valid_json(invoke):
 def test_ending_without_teardown_loses_no_output(tmp_path):
     """After a TensorFlow command the process ends with os._exit: stdout and files must be complete."""
     args = [ENTRY, "--batch", "64", "--return-sequences", "--json"]
-    printed = subprocess.run(args, capture_output=True, text=True, env=_env(), timeout=120)
+    printed = subprocess.run(args, capture_output=True, text=True, env=_env(), timeout=600)
     assert printed.returncode == 0 and printed.stderr == ""
     assert len(printed.stdout) > 100_000
     assert json.loads(printed.stdout)["outputs"][0]["shape"] == [64, 10, 3]
     target = tmp_path / "out.json"
-    written = subprocess.run([*args, "--output", str(target)], capture_output=True, text=True, env=_env(), timeout=120)
+    written = subprocess.run([*args, "--output", str(target)], capture_output=True, text=True, env=_env(), timeout=600)
     assert written.returncode == 0 and written.stdout == ""
     assert target.read_text() == printed.stdout

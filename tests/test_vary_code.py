@@ -77,7 +77,7 @@ def test_vary_bad_input(invoke, args, message):
 
 
 def _run_script(source: str) -> list[dict]:
-    result = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=300,
+    result = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=600,
                             env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]

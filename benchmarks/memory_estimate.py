@@ -1,0 +1,45 @@
+"""The memory estimate against the real peak of whole processes, measured in one run on this machine.
+
+`lstm_explorer.limits` refuses a run before anything is built when its estimate is over --max-memory,
+so the estimate must stay above what a run really takes, and not so far above that it refuses runs
+that would fit. Above a one-unit run (TensorFlow itself), each case's peak-RSS growth is compared
+with the estimate: target growth ≤ estimate ≤ 3 × growth. Peak memory depends on the machine, the
+allocator and TensorFlow's build, which is why this is a benchmark and not a test.
+`python benchmarks/memory_estimate.py`; exit status 1 when a case misses the target.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from timing import measure
+
+from lstm_explorer import limits
+
+TOOL = [sys.executable, "-m", "lstm_explorer"]
+CASES = {
+    "weights: --units 1500": (["--units", "1500"], limits.Shape(1, 10, 2, 1500), {}),
+    "activations: 1000 × 50 × 64 --show-effects --json": (
+        ["--batch", "1000", "--timesteps", "50", "--units", "64", "--show-effects", "--json"],
+        limits.Shape(1000, 50, 2, 64), {"effects": True, "json_output": True},
+    ),
+}
+
+
+def main() -> int:
+    baseline = measure([*TOOL, "--units", "1"]).rss_kib * 1024
+    print(f"baseline peak RSS (--units 1): {baseline / 2**20:.0f} MiB")
+    print(f"{'case':52} {'growth MiB':>10} {'estimate MiB':>12} {'ratio':>6}")
+    misses = 0
+    for name, (args, shape, options) in CASES.items():
+        growth = measure([*TOOL, *args]).rss_kib * 1024 - baseline
+        estimate = limits.estimate(shape, **options).total
+        ratio = estimate / growth if growth > 0 else float("inf")
+        miss = not 1.0 <= ratio <= 3.0
+        misses += miss
+        print(f"{name:52} {growth / 2**20:10.0f} {estimate / 2**20:12.0f} {ratio:6.2f}{'  outside 1–3×' if miss else ''}")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
