@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from lstm_explorer.catalogue import ARGUMENTS
 from lstm_explorer.cli_core import ExplorerCommand
 
 EXPLAIN = dict(
@@ -36,8 +35,7 @@ def explain(
     explaining.texts(lang)
     if argument is None:
         if json_output:
-            rows = [{"name": a.name, "default": explaining.display_default(a), "summary": a.summary, "panel": a.panel.value} for a in ARGUMENTS]
-            sys.stdout.write(json.dumps({"arguments": rows}, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(json.dumps({"arguments": explaining.overview(lang)}, ensure_ascii=False, indent=2) + "\n")
         else:
             explain_view.render_overview(lang)
         return

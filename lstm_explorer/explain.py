@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import asdict, dataclass
 
-from lstm_explorer.catalogue import ARGUMENTS, REQUIRED, VOCABULARY, Argument, lookup
+from lstm_explorer.catalogue import ARGUMENTS, REQUIRED, VOCABULARY, Argument, Kind, Panel, lookup
 from lstm_explorer.errors import UsageError, shorten
 from lstm_explorer.keras_doc import read_keras_doc
 
@@ -86,10 +86,67 @@ def keras_says(argument: Argument) -> KerasSays:
     )
 
 
-def display_default(argument: Argument) -> str:
+def display_default(argument: Argument, lang: str = "en") -> str:
+    """The default as the overview and the Values line show it; Keras's own values stay code."""
     if argument.keras_default is REQUIRED:
-        return "required (the tool uses 3)"
+        template = "required (the tool uses {default})" if lang == "en" else str(texts(lang)["words"]["required"])
+        return template.format(default=argument.default)
     return "None" if argument.default is None else repr(argument.default)
+
+
+def kind_name(kind: Kind, lang: str = "en") -> str:
+    """How a value is written, in the reader's language (the catalogue holds the English)."""
+    return kind.value if lang == "en" else str(texts(lang)["kinds"][kind.name.lower()])
+
+
+def panel_name(panel: Panel, lang: str = "en") -> str:
+    """The `--help` panel an argument sits in, in the reader's language."""
+    return panel.value if lang == "en" else str(texts(lang)["panels"][panel.name.lower()])
+
+
+def summary(argument: Argument, lang: str = "en") -> str:
+    """The one-line meaning: the catalogue's in English, the language file's otherwise."""
+    if lang == "en":
+        return argument.summary
+    entry = texts(lang)[argument.name]
+    assert isinstance(entry, dict)
+    return str(entry["summary"])
+
+
+def overview(lang: str = "en") -> list[dict[str, str]]:
+    """One row per argument, in catalogue order: what the overview table and its JSON show."""
+    return [
+        {"name": a.name, "default": display_default(a, lang), "summary": summary(a, lang), "panel": panel_name(a.panel, lang)}
+        for a in ARGUMENTS
+    ]
+
+
+def suggestions(name: str, limit: int = 5) -> list[str]:
+    """Argument names a mistyped one may mean, most telling first.
+
+    Names that contain it (`state`: `return_state`, `stateful`; `cudnn`: `use_cudnn`), then names
+    that contain one of its words when few do (`forget_gate`: `unit_forget_bias`), then near spellings
+    and the names built on them (`dropuot`: `dropout`, `recurrent_dropout`).
+    """
+    from lstm_explorer.specs import closest
+
+    key = name.strip().lstrip("-").replace("-", "_").lower()
+    names = [a.name for a in ARGUMENTS]
+    found: list[str] = []
+
+    def add(more: list[str]) -> None:
+        found.extend(n for n in more if n not in found)
+
+    if len(key) >= 3:
+        add([n for n in names if key in n])
+    for word in (w for w in key.split("_") if len(w) >= 4 and w != key):
+        having = [n for n in names if word in n]
+        if len(having) <= 2:
+            add(having)
+    near = closest(key, names, n=2)
+    add(near)
+    add([n for n in names if any(close in n for close in near)])
+    return found[:limit]
 
 
 def resolve(name: str, command: str = "explain") -> Argument:
@@ -97,14 +154,14 @@ def resolve(name: str, command: str = "explain") -> Argument:
     argument = lookup(name)
     if argument is not None:
         return argument
-    from lstm_explorer.specs import closest
-
-    key = name.strip().lstrip("-").replace("-", "_").lower()
-    names = [a.name for a in ARGUMENTS]
-    near = closest(key, names, n=2)
-    near += [n for n in names if n not in near and any(found in n for found in near)]
-    hint = f"; did you mean {', '.join(repr(n) for n in near[:3])}?" if near else ""
-    raise UsageError(f"{command}: unknown argument {shorten(name)!r}{hint} Run 'lstm-explore explain' for the list")
+    near = [repr(n) for n in suggestions(name)]
+    hint = ""
+    if near:
+        options = near[0] if len(near) == 1 else f"{', '.join(near[:-1])} or {near[-1]}"
+        hint = f"; did you mean {options}?"
+    raise UsageError(
+        f"{command}: unknown argument {shorten(name)!r}{hint or '.'} Run 'lstm-explore explain' for the list."
+    )
 
 
 def explain(name: str, lang: str = "en") -> Explanation:
@@ -114,10 +171,10 @@ def explain(name: str, lang: str = "en") -> Explanation:
     return Explanation(
         name=argument.name,
         flag=argument.flag,
-        panel=argument.panel.value,
-        default=display_default(argument),
-        kind=argument.kind.value,
-        summary=argument.summary,
+        panel=panel_name(argument.panel, lang),
+        default=display_default(argument, lang),
+        kind=kind_name(argument.kind, lang),
+        summary=summary(argument, lang),
         keras_says=keras_says(argument),
         equations=str(table["equations"]["text"]).strip(),
         what=str(entry["what"]),

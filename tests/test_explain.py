@@ -126,6 +126,40 @@ def test_typos_suggest(invoke, typo, suggestions):
         assert repr(name) in result.stderr
 
 
+@pytest.mark.parametrize(("word", "names"), [
+    ("forget", ["unit_forget_bias"]),
+    ("state", ["return_state", "stateful"]),
+    ("cudnn", ["use_cudnn"]),
+    ("--forget-gate", ["unit_forget_bias"]),
+    ("return", ["return_sequences", "return_state"]),
+])
+def test_suggestions_match_words_inside_names(invoke, word, names):
+    assert explaining.suggestions(word)[: len(names)] == names
+    result = invoke("explain", word)
+    assert result.exit_code == 2
+    for name in names:
+        assert repr(name) in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["explain", "forget"], "explain: unknown argument 'forget'; did you mean 'unit_forget_bias'? Run 'lstm-explore explain' for the list."),
+    (["explain", "state"], "explain: unknown argument 'state'; did you mean 'return_state' or 'stateful'? Run 'lstm-explore explain' for the list."),
+    (["explain", "mask"], "explain: unknown argument 'mask'. Run 'lstm-explore explain' for the list."),
+    (["explain", "xy"], "explain: unknown argument 'xy'. Run 'lstm-explore explain' for the list."),
+    (["vary", "cudnn", "auto"], "vary: unknown argument 'cudnn'; did you mean 'use_cudnn'? Run 'lstm-explore explain' for the list."),
+])
+def test_unknown_argument_message_is_one_punctuated_line(invoke, args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"Error: {message}\n"
+
+
+def test_short_or_empty_names_suggest_nothing():
+    assert explaining.suggestions("") == []
+    assert explaining.suggestions("xy") == []
+    assert explaining.suggestions("mask") == []
+
+
 def test_unknown_language(invoke):
     result = invoke("explain", "units", "--lang", "fr")
     assert result.exit_code == 2
@@ -177,4 +211,4 @@ def test_explain_through_the_entry_point_reports_errors_in_one_line():
 
     result = subprocess.run([sys.executable, "-m", "lstm_explorer", "explain", "dropuot"], capture_output=True, text=True, timeout=600)
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == "Error: explain: unknown argument 'dropuot'; did you mean 'dropout', 'recurrent_dropout'? Run 'lstm-explore explain' for the list\n"
+    assert result.stderr == "Error: explain: unknown argument 'dropuot'; did you mean 'dropout' or 'recurrent_dropout'? Run 'lstm-explore explain' for the list.\n"

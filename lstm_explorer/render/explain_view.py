@@ -10,8 +10,7 @@ import shutil
 import sys
 from typing import TextIO
 
-from lstm_explorer.catalogue import ARGUMENTS
-from lstm_explorer.explain import Explanation, display_default
+from lstm_explorer.explain import Explanation, overview
 from lstm_explorer.render.text import colour_off, display_width, pad, wrap
 
 MAX_WIDTH = 100
@@ -21,7 +20,8 @@ HEADINGS = {
         "keras": "Keras says", "what": "What it does", "equations": "The LSTM step", "shapes": "Shapes and parameters",
         "values": "Values", "default": "default", "type": "type", "names": "accepted names",
         "pitfalls": "Pitfalls", "pytorch": "PyTorch", "keras2to3": "Keras 2 → 3", "try": "Try it",
-        "missing": "Keras's docstring says nothing about this argument.",
+        "missing": "Keras's docstring says nothing about this argument.", "colon": ": ",
+        "bundled": "bundled copy",
         "overview": "Arguments of keras.layers.LSTM",
         "columns": ("argument", "default", "meaning", "panel"),
         "hint": "lstm-explore explain ARGUMENT for the whole story; --lang zh for Chinese.",
@@ -30,7 +30,8 @@ HEADINGS = {
         "keras": "Keras 原文 (英文)", "what": "作用", "equations": "LSTM 的一步计算", "shapes": "形状与参数量",
         "values": "取值", "default": "默认值", "type": "类型", "names": "可用名称",
         "pitfalls": "常见误区", "pytorch": "PyTorch 对应", "keras2to3": "Keras 2 → 3", "try": "试一试",
-        "missing": "Keras 文档中没有这个参数的说明。",
+        "missing": "Keras 文档中没有这个参数的说明。", "colon": "：",
+        "bundled": "内置副本",
         "overview": "keras.layers.LSTM 的参数",
         "columns": ("参数", "默认值", "含义", "分组"),
         "hint": "lstm-explore explain 参数名 查看完整说明；--lang en 为英文。",
@@ -43,10 +44,10 @@ class Writer:
 
     STYLES = {"heading": "1;36", "title": "1", "dim": "2", "command": "32"}
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, width: int | None = None) -> None:
         self.stream = stream or sys.stdout
         self.color = self.stream.isatty() and not colour_off()
-        self.width = min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
+        self.width = min(width or shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
 
     def line(self, text: str = "", style: str | None = None) -> None:
         if style and self.color and text:
@@ -64,7 +65,7 @@ def render_explanation(item: Explanation, lang: str, writer: Writer | None = Non
     says = item.keras_says
     source = f"Keras {says.version}" if says.version else "Keras"
     if says.source != "installed Keras":
-        source += f", {says.source}"
+        source += ", " + says.source.replace("bundled copy", h["bundled"])
     title = f" {item.name} · {item.flag} · {item.panel} "
     out.line(title.center(out.width, "─"), "title")
 
@@ -80,10 +81,11 @@ def render_explanation(item: Explanation, lang: str, writer: Writer | None = Non
     for line in item.equations.splitlines():
         out.line(f"  │ {line}")
     section(h["shapes"], item.shapes)
-    section(h["values"], f"{h['default']}: {item.default}    {h['type']}: {item.kind}")
+    colon = h["colon"]
+    section(h["values"], f"{h['default']}{colon}{item.default}    {h['type']}{colon}{item.kind}")
     out.paragraph(item.values)
     if item.accepted_names:
-        out.paragraph(f"{h['names']}: {', '.join(item.accepted_names)}", "dim")
+        out.paragraph(f"{h['names']}{colon}{', '.join(item.accepted_names)}", "dim")
     out.line()
     out.line(h["pitfalls"], "heading")
     for pitfall in item.pitfalls:
@@ -99,7 +101,7 @@ def render_explanation(item: Explanation, lang: str, writer: Writer | None = Non
 def render_overview(lang: str, writer: Writer | None = None) -> None:
     out = writer or Writer()
     h = HEADINGS[lang]
-    rows = [(a.name, display_default(a), a.summary, a.panel.value) for a in ARGUMENTS]
+    rows = [(r["name"], r["default"], r["summary"], r["panel"]) for r in overview(lang)]
     name_w = max(display_width(r[0]) for r in rows)
     default_w = max(display_width(r[1]) for r in rows)
     panel_w = max(display_width(r[3]) for r in rows)

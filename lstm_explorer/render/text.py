@@ -7,10 +7,12 @@ counted per character rather than with len().
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 
-_TOKENS = re.compile(r"[\x21-\x7e]+|\s+|.")
+# Marks that may not begin a line (they stay with the text before them) and marks that may not end
+# one (they stay with the text after them), as Chinese and English typesetting both expect.
+CLOSING = frozenset("。，、；：！？）」』》〉】〕”’….,;:!?)]}%")
+OPENING = frozenset("（「『《〈【〔“‘([{")
 
 
 def _columns(ch: str) -> int:
@@ -23,21 +25,49 @@ def display_width(text: str) -> int:
     return sum(_columns(ch) for ch in text)
 
 
+def _pieces(paragraph: str) -> list[tuple[str, bool]]:
+    """The unbreakable pieces of a paragraph, each with whether a space came before it.
+
+    ASCII and other narrow runs (x_t·K, c̃_t) stay whole; wide characters stand alone, so CJK text may
+    break between any two of them, except that closing marks stay with what precedes them (even
+    across a space, as in `1 … 20`) and opening marks with what follows.
+    """
+    texts: list[str] = []
+    spaces: list[bool] = []
+    spaced = glue_next = False
+    for ch in paragraph:
+        if ch.isspace():
+            spaced = True
+            continue
+        narrow_run = bool(texts) and _columns(ch) < 2 and _columns(texts[-1][-1]) < 2
+        if texts and (glue_next or (not spaced and (ch in CLOSING or unicodedata.combining(ch) or narrow_run))):
+            texts[-1] += (" " if spaced else "") + ch
+        else:
+            texts.append(ch)
+            spaces.append(spaced)
+        spaced, glue_next = False, ch in OPENING
+    pieces: list[tuple[str, bool]] = []
+    for text, before in zip(texts, spaces):
+        if pieces and before and all(ch in CLOSING for ch in text):
+            pieces[-1] = (pieces[-1][0] + " " + text, pieces[-1][1])
+        else:
+            pieces.append((text, before))
+    return pieces
+
+
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
-    """Greedy wrapping by display width; ASCII words stay whole, CJK may break between characters."""
+    """Greedy wrapping by display width, never starting a line with closing punctuation."""
     lines: list[str] = []
+    start = display_width(indent)
     for paragraph in text.splitlines() or [""]:
-        line, used = indent, display_width(indent)
-        for token in _TOKENS.findall(paragraph):
-            size = display_width(token)
-            if token.isspace():
-                if used > display_width(indent):
-                    line, used = line + " ", used + 1
-                continue
-            if used + size > width and used > display_width(indent):
-                lines.append(line.rstrip())
-                line, used = indent, display_width(indent)
-            line, used = line + token, used + size
+        line, used = indent, start
+        for piece, spaced in _pieces(paragraph):
+            size = display_width(piece)
+            gap = 1 if spaced and used > start else 0
+            if used + gap + size > width and used > start:
+                lines.append(line)
+                line, used, gap = indent, start, 0
+            line, used = line + " " * gap + piece, used + gap + size
         lines.append(line.rstrip())
     return lines
 
