@@ -80,8 +80,12 @@ def _shared_parameters() -> list[inspect.Parameter]:
         _keyword("batch", Annotated[Optional[int], typer.Option(help="Generate an input with this many samples.", rich_help_panel=io, show_default="1")], None),
         _keyword("timesteps", Annotated[Optional[int], typer.Option(help="Generate an input with this many timesteps.", rich_help_panel=io, show_default="10")], None),
         _keyword("features", Annotated[Optional[int], typer.Option(help="Generate an input with this many features.", rich_help_panel=io, show_default="2")], None),
+        _keyword("scale", Annotated[bool, typer.Option("--scale", rich_help_panel=io,
+                 help="Divide the input by its largest magnitude, so it lies in [-1, 1] and the gates don't saturate.")], False),
         _keyword("random_seed", Annotated[int, typer.Option(rich_help_panel=io,
                  help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.")], DEFAULT_RANDOM_SEED),
+        _keyword("training", Annotated[bool, typer.Option("--training", rich_help_panel=io,
+                 help="Call the layer in training mode, the only mode in which dropout acts.")], False),
         _keyword("json_output", Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=io)], False),
         _keyword("output", Annotated[Optional[str], typer.Option("--output", metavar="FILE", rich_help_panel=io, show_default=False,
                  help="Write what would be printed to FILE instead (whole, or not at all).")], None),
@@ -123,6 +127,7 @@ class Request:
     config: Any
     data: Any
     random_seed: int
+    training: bool
     json_output: bool
     verbose: bool
     output: Path | None
@@ -178,7 +183,9 @@ def prepare(ctx: typer.Context, options: dict[str, Any], *, trace: bool = True, 
     check_memory(config, shape, bound, options["json_output"], trace=trace, effects=effects)
     if data is None:
         data = inputs.generated(*shape) if given else inputs.tutorial_sample()
-    return Request(config, data, random_seed, options["json_output"], options["verbose"] or options["debug"],
+    if options["scale"]:
+        data = inputs.scaled(data)
+    return Request(config, data, random_seed, options["training"], options["json_output"], options["verbose"] or options["debug"],
                    output, options["force"], bound)
 
 
@@ -218,12 +225,14 @@ app = typer.Typer(
 )
 
 
-@app.callback()
+RUN_HELP = "Build the layer, call it on the input, and show what came out (the same as giving the flags alone)."
+
+
 @lstm_command
 def run_command(
     ctx: typer.Context,
-    training: Annotated[bool, typer.Option("--training", help="Call the layer in training mode (dropout active).", rich_help_panel=IO)] = False,
     show_effects: Annotated[bool, typer.Option("--show-effects", help="Demonstrate every argument's effect, not only those you set.", rich_help_panel=IO)] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Also show every argument's value, the input and the weights as tables.", rich_help_panel=IO)] = False,
     plot: Annotated[Optional[str], typer.Option(help="Also write a PNG of h, c and the gates over time (needs the [plot] extra).", metavar="FILE.png", rich_help_panel=IO, show_default=False)] = None,
     **options: Any,
 ) -> None:
@@ -243,13 +252,14 @@ def run_command(
             raise UsageError("--plot and --output name the same file; give each its own")
         plot_path = check_target(plot, request.force, protected)
     result = engine.run(
-        request.config, request.data, random_seed=request.random_seed, training=training,
+        request.config, request.data, random_seed=request.random_seed, training=request.training,
         verbose=request.verbose, demonstrations=demonstrations,
     )
     if plot is not None:
         from lstm_explorer.render.plot import write_plot
 
         write_plot(result, plot_path, request.force, request.verbose)
+        sys.stderr.write(f"Plot written to {plot_path}: h, c and every gate of sample {result.trace_sample} ({result.pass_name})\n")
     if request.json_output:
         from lstm_explorer.render.json_view import dumps
 
@@ -257,7 +267,11 @@ def run_command(
         return
     from lstm_explorer.render.rich_view import render
 
-    request.deliver(draw=lambda console: render(result, console))
+    request.deliver(draw=lambda console: render(result, console, show_all))
+
+
+app.callback()(run_command)
+app.command("run", cls=ExplorerCommand, help=RUN_HELP)(run_command)
 
 
 @app.command(cls=ExplorerCommand, help="Run the configuration once per value of one argument and compare the results side by side.")
@@ -303,16 +317,16 @@ def vary(
     err = make_console(stderr=True)
     with Progress(console=err, transient=True, disable=request.json_output or not err.is_terminal or colour_off()) as bar:
         task = bar.add_task(f"vary {target.name}", total=len(configs))
-        rows = engine.sweep(configs, request.data, random_seed=request.random_seed, share_weights=share,
+        rows = engine.sweep(configs, request.data, random_seed=request.random_seed, share_weights=share, training=request.training,
                             verbose=request.verbose, progress=lambda: bar.advance(task))
     from lstm_explorer.render.vary_view import render_vary, vary_document
 
     if request.json_output:
         from lstm_explorer.render.json_view import json_text
 
-        request.deliver(json_text(vary_document(target.name, rows, request.random_seed, share)))
+        request.deliver(json_text(vary_document(target.name, rows, request.random_seed, share, request.training)))
         return
-    request.deliver(draw=lambda console: render_vary(target.name, rows, request.random_seed, share, console))
+    request.deliver(draw=lambda console: render_vary(target.name, rows, request.random_seed, share, request.training, console))
 
 
 @app.command(cls=ExplorerCommand, help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM.")
@@ -331,8 +345,14 @@ def code(
     names = ["sequence" if request.config["return_sequences"] else "last_output"]
     names += ["final_h", "final_c"] if request.config["return_state"] else []
     if choice == "keras":
-        request.deliver(export.keras_script(request.config, request.data.values, request.random_seed, names))
+        request.deliver(export.keras_script(request.config, request.data.values, request.random_seed, names, request.training))
         return
+    if request.training and (request.config["dropout"] or request.config["recurrent_dropout"]):
+        raise UsageError(
+            "code --framework torch --training: torch.nn.LSTM has no input or recurrent dropout (its dropout "
+            "acts between stacked layers), so no PyTorch script reproduces Keras's training pass; "
+            "drop --training, or use --framework keras"
+        )
     from lstm_explorer import engine
     from lstm_explorer.explain import texts
 
@@ -359,7 +379,8 @@ def trace(
         raise UsageError(f"--sample must be between 0 and {batch - 1} (the batch has {batch} samples), got {sample}")
     if unit is not None and not 0 <= unit < units:
         raise UsageError(f"--unit must be between 0 and {units - 1} (the layer has {units} units), got {unit}")
-    result = engine.run(request.config, request.data, random_seed=request.random_seed, verbose=request.verbose, trace_sample=sample)
+    result = engine.run(request.config, request.data, random_seed=request.random_seed, training=request.training,
+                        verbose=request.verbose, trace_sample=sample)
     from lstm_explorer.render.trace_view import render_trace, trace_document
 
     if request.json_output:

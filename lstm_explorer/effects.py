@@ -94,8 +94,10 @@ def dropout(ctx: Context, name: str) -> Effect:
     lines.append("Keras would silently clamp a rate outside [0, 1]; this tool refuses one instead.")
     if rate > 0 and changed == 0 and rate < 1.0:
         lines.append("No entry changed: with few features and a small batch the mask has few bits; try --batch 8.")
-    return Effect(name, f"{name}: inference vs training mode", lines,
-                  [("inference", inference), ("training", training)],
+    shown = [("inference", inference), ("training", training)]
+    if inference.ndim == 3:
+        shown = [(f"{label}, sample 0 (rows are timesteps)", values[0]) for label, values in shown]
+    return Effect(name, f"{name}: inference vs training mode", lines, shown,
                   {"rate": rate, "inference": inference.tolist(), "training": training.tolist(), "changed_entries": changed})
 
 
@@ -141,16 +143,21 @@ def return_state(ctx: Context, name: str) -> Effect:
 
 
 def return_sequences(ctx: Context, name: str) -> Effect:
-    """Both forms come from the main call's loop: Keras computes both, then returns one."""
-    sequence, last = ctx.loop["sequence"], ctx.loop["last_output"]
+    """Both forms come from the main call: Keras's loop yields the last output, the trace every h_t."""
+    sequence = np.stack([step.h for step in ctx.steps], axis=1)
+    last = ctx.loop["last_output"]
     diff = _max_diff(sequence[:, -1], last)
     equal = bool(np.array_equal(sequence[:, -1], last))
     lines = [
-        f"The sequence has shape {sequence.shape}, the plain output {last.shape}; the sequence's last row equals "
-        f"the plain output: {equal} (max |Δ| = {diff:.3g}).",
+        f"return_sequences=True returns every h_t, shape {sequence.shape}; False returns only the last one, shape "
+        f"{last.shape}. The sequence's last row equals the plain output: {equal} (max |Δ| = {diff:.3g}).",
     ]
-    return Effect(name, "return_sequences: every h_t vs the last one", lines, [("last row of the sequence", sequence[:, -1]), ("plain output", last)],
-                  {"last_row_equals_output": equal, "max_abs_diff": diff})
+    arrays = [("last row of the sequence", sequence[:, -1]), ("plain output", last)]
+    if not ctx.config["return_sequences"]:
+        arrays.insert(0, ("the sequence, sample 0 (rows are timesteps in processing order)", sequence[0]))
+    return Effect(name, "return_sequences: every h_t vs the last one", lines, arrays,
+                  {"sequence_shape": list(sequence.shape), "output_shape": list(last.shape),
+                   "last_row_equals_output": equal, "max_abs_diff": diff})
 
 
 def go_backwards(ctx: Context, name: str) -> Effect:
@@ -345,36 +352,64 @@ def unroll(ctx: Context, name: str) -> Effect:
     return Effect(name, "unroll: the same numbers, another graph", lines, data={"max_abs_diff": diff, "seconds": timings})
 
 
-def cudnn_conditions(config: LSTMConfig) -> list[tuple[str, bool]]:
-    """The cuDNN kernel's requirements from Keras's LSTM docstring, each with whether it is met."""
+@dataclass(frozen=True)
+class CudnnCondition:
+    """One requirement of the cuDNN kernel: the argument, its value here, and what cuDNN needs."""
+
+    argument: str
+    value: object
+    needs: str
+    met: bool
+
+    def __str__(self) -> str:
+        shown = "none" if self.value is None else self.value
+        return f"{self.argument} {shown}" if self.met else f"{self.argument} {shown} (cuDNN needs {self.needs})"
+
+
+def cudnn_conditions(config: LSTMConfig) -> list[CudnnCondition]:
+    """What Keras 3 checks before it takes the cuDNN kernel, besides a visible GPU.
+
+    `cudnn_ok` in keras/src/backend/tensorflow/rnn.py checks the activations, unroll and use_bias;
+    `LSTM.inner_loop` (keras/src/layers/rnn/lstm.py) also needs use_cudnn auto or true and no
+    recurrent dropout. tests/test_effects.py holds this list against those two functions.
+    """
+    def condition(argument: str, needs: str, met: bool) -> CudnnCondition:
+        return CudnnCondition(argument, config[argument], needs, met)
+
     return [
-        ("activation tanh", config["activation"] == "tanh"),
-        ("recurrent_activation sigmoid", config["recurrent_activation"] == "sigmoid"),
-        ("recurrent_dropout 0", config["recurrent_dropout"] == 0.0),
-        ("unroll False", config["unroll"] is False),
-        ("use_bias True", config["use_bias"] is True),
+        condition("activation", "tanh", config["activation"] == "tanh"),
+        condition("recurrent_activation", "sigmoid", config["recurrent_activation"] == "sigmoid"),
+        condition("recurrent_dropout", "0", config["recurrent_dropout"] == 0.0),
+        condition("unroll", "False", config["unroll"] is False),
+        condition("use_bias", "True", config["use_bias"] is True),
+        condition("use_cudnn", "auto or true", config["use_cudnn"] in ("auto", True)),
     ]
+
+
+def gpu_visible(tf: Any) -> bool:
+    """Keras's own test (`_is_gpu_available`): a logical GPU device."""
+    return bool(tf.config.list_logical_devices("GPU"))
 
 
 def cudnn(ctx: Context, name: str = "cudnn") -> Effect:
     conditions = cudnn_conditions(ctx.config)
-    failed = [text for text, met in conditions if not met]
+    failed = [str(c) for c in conditions if not c.met]
     eligible = not failed
-    gpu_visible = bool(ctx.tf.config.list_physical_devices("GPU"))
-    lines = [f"{'✓' if met else '✗'} {text}" for text, met in conditions]
-    if eligible and gpu_visible:
-        verdict = "A GPU is visible and every condition holds: use_cudnn auto runs the cuDNN kernel here, and true would too."
+    visible = gpu_visible(ctx.tf)
+    lines = ["  ".join(f"{'✓' if c.met else '✗'} {c}" for c in conditions)]
+    if eligible and visible:
+        verdict = "A GPU is visible and every condition holds: the call ran the cuDNN kernel."
     elif eligible:
-        verdict = ("Every condition holds, but TensorFlow sees no GPU: auto falls back to the generic kernel, "
-                   "and --use-cudnn true is refused here (Keras would fail at call time).")
+        verdict = "TensorFlow sees no GPU, so the generic kernel ran; on a GPU this layer would run cuDNN."
+    elif ctx.config["use_cudnn"] is False:
+        verdict = "use_cudnn is False: the generic kernel runs, GPU or not."
     else:
-        verdict = ("Not eligible: auto silently uses the generic kernel even on a GPU, and --use-cudnn true is "
-                   "refused (Keras would fail at call time).")
+        verdict = "Not eligible: the generic kernel runs even on a GPU, and --use-cudnn true is refused."
     lines.append(verdict)
     if ctx.config["implementation"] is not None:
         lines.append(f"--implementation {ctx.config['implementation']} plays no part in this choice in Keras 3.")
     return Effect(name, "cuDNN eligibility", lines,
-                  data={"eligible": eligible, "failed_conditions": failed, "gpu_visible": gpu_visible, "use_cudnn": ctx.config["use_cudnn"]})
+                  data={"eligible": eligible, "failed_conditions": failed, "gpu_visible": visible, "use_cudnn": ctx.config["use_cudnn"]})
 
 
 def saturation(ctx: Context, name: str = "saturation") -> Effect:
@@ -390,8 +425,8 @@ def saturation(ctx: Context, name: str = "saturation") -> Effect:
         f"(i {per_gate['i']:.0%}, f {per_gate['f']:.0%}, o {per_gate['o']:.0%}); the input's largest magnitude is {scale:g}.",
     ]
     suggestion = None
-    if saturated:
-        suggestion = f"Scale the input, e.g. divide by {scale:g} so it lies in [-1, 1]: saturated gates pass almost no gradient and hide small effects."
+    if saturated and scale > 1.0:
+        suggestion = f"Saturated gates pass almost no gradient and hide small effects: --scale divides the input by {scale:g}."
         lines.append(suggestion)
     return Effect(name, "Gate saturation", lines,
                   data={"share": share, "per_gate": per_gate, "margin": SATURATION_MARGIN, "saturated": saturated, "suggestion": suggestion})

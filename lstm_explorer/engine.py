@@ -18,7 +18,7 @@ import numpy as np
 from lstm_explorer import checkpoint
 from lstm_explorer.catalogue import BY_NAME, SPEC_MODULES
 from lstm_explorer.config import LSTMConfig
-from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate
+from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate, gpu_visible
 from lstm_explorer.errors import ExplorerError, RunFailure, UsageError
 from lstm_explorer.inputs import InputData
 from lstm_explorer.quiet import muted
@@ -28,9 +28,12 @@ from lstm_explorer.specs import Spec
 GATES: tuple[tuple[str, str], ...] = (
     ("i", "input gate"),
     ("f", "forget gate"),
-    ("c", "candidate c̃"),
+    ("c", "candidate"),
     ("o", "output gate"),
 )
+# How each gate is written on screen: the candidate is c̃ everywhere a person reads it (c is the cell
+# state); JSON keeps its documented keys ("c" in gate_columns, "g" in trace steps).
+GATE_SYMBOLS = {"i": "i", "f": "f", "c": "c̃", "o": "o"}
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -109,6 +112,14 @@ class RunResult:
     reference: ReferenceCheck | None = None
     trace: list[TraceStep] = field(default_factory=list)
     trace_sample: int = 0
+    dropout_masks: list[NamedArray] = field(default_factory=list)
+
+    @property
+    def pass_name(self) -> str:
+        """The pass that ran, as every picture names it, so that nobody takes it for the other one."""
+        if not self.training:
+            return "inference pass"
+        return "training pass, dropout masks applied" if self.dropout_masks else "training pass"
 
 
 def param_count(units: int, input_dim: int, use_bias: bool) -> ParamCount:
@@ -178,10 +189,11 @@ def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None) -> A
 def _check_cudnn_request(config: LSTMConfig, tf: ModuleType) -> None:
     if config["use_cudnn"] is not True:
         return
-    failed = [text for text, met in cudnn_conditions(config) if not met]
+    failed = [c for c in cudnn_conditions(config) if not c.met]
     if failed:
-        raise UsageError(f"--use-cudnn true needs {', '.join(failed)}, which this configuration lacks. Use auto or false")
-    if not tf.config.list_physical_devices("GPU"):
+        lacking = ", ".join(f"{c.argument} {c.needs}" for c in failed)
+        raise UsageError(f"--use-cudnn true needs {lacking}, which this configuration lacks. Use auto or false")
+    if not gpu_visible(tf):
         raise UsageError("--use-cudnn true needs a GPU with cuDNN and TensorFlow sees none here; use auto (the default) or false")
 
 
@@ -238,7 +250,7 @@ def run(
             NamedArray(w.name, _WEIGHT_MEANINGS.get(w.name, ""), np.asarray(w.numpy()))
             for w in layer.weights
         ]
-        steps = trace_steps(keras, layer, x)
+        steps = trace_steps(keras, layer, x, masks)
         return RunResult(
             config=config,
             input=data,
@@ -258,6 +270,7 @@ def run(
             reference=check_against_reference(config, x, layer, tensors, masks),
             trace=[step.sample(trace_sample) for step in steps],
             trace_sample=trace_sample,
+            dropout_masks=_name_masks(masks),
         )
 
 
@@ -314,6 +327,7 @@ def sweep(
     *,
     random_seed: int,
     share_weights: bool,
+    training: bool = False,
     verbose: bool = False,
     progress: Any = None,
 ) -> list[SweepRow]:
@@ -331,13 +345,13 @@ def sweep(
         first_outputs: list[np.ndarray] | None = None
         for label, config in configs:
             try:
-                layer, model, _ = _build(keras, tf, config, x, random_seed, training=False)
+                layer, model, _ = _build(keras, tf, config, x, random_seed, training)
                 shapes = [w.shape for w in layer.get_weights()]
                 shared = False
                 if share_weights and first_weights is not None and shapes == [w.shape for w in first_weights]:
                     layer.set_weights(first_weights)
                     shared = True
-                tensors = _call(model, x, training=False)
+                tensors = _call(model, x, training)
             except ExplorerError as error:
                 rows.append(SweepRow(label, error=str(error)))
                 continue
@@ -351,20 +365,22 @@ def sweep(
                 diff = float(np.max(np.abs(tensors[0].astype(np.float64) - first_outputs[0])))
             rows.append(SweepRow(
                 label, [tuple(t.shape) for t in tensors], int(layer.count_params()), tensors, diff,
-                not [t for t, met in cudnn_conditions(config) if not met],
+                all(c.met for c in cudnn_conditions(config)),
                 float(sum(float(np.asarray(loss)) for loss in layer.losses)), shared,
             ))
     return rows
 
 
-def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray) -> list[TraceStep]:
+def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, masks: dict[str, Any] | None = None) -> list[TraceStep]:
     """Step the cell's own equations with Keras ops, in the order LSTMCell.call performs them.
 
-    Same operations on the same tensors as the layer's inference pass, so h and c come out
-    bit-identical to what the layer returned; the gates, which the layer never exposes, come along.
+    Same operations on the same tensors as the layer's call, with the dropout masks that call drew
+    (`masks`, from `_record_dropout_masks`; none at inference), so h and c come out bit-identical to
+    what the layer returned, and the gates, which the layer never exposes, are those of that pass.
     """
     ops, cell = keras.ops, layer.cell
     units = cell.units
+    input_masks, recurrent_masks = (_per_gate((masks or {}).get(key)) for key in ("input", "recurrent"))
     h = ops.zeros((x.shape[0], units))
     c = ops.zeros((x.shape[0], units))
     order = range(x.shape[1] - 1, -1, -1) if layer.go_backwards else range(x.shape[1])
@@ -372,12 +388,15 @@ def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray) -> list[TraceStep]
     for t in order:
         inputs = ops.convert_to_tensor(x[:, t])
         if cell.implementation == 1:
-            k_i, k_f, k_c, k_o = ops.split(cell.kernel, 4, axis=1)
-            parts = [ops.matmul(inputs, k) for k in (k_i, k_f, k_c, k_o)]
+            gate_inputs = [inputs * m for m in input_masks] if input_masks else [inputs] * 4
+            gate_h = [h * m for m in recurrent_masks] if recurrent_masks else [h] * 4
+            parts = [ops.matmul(v, k) for v, k in zip(gate_inputs, ops.split(cell.kernel, 4, axis=1))]
             if cell.use_bias:
                 parts = [p + b for p, b in zip(parts, ops.split(cell.bias, 4, axis=0))]
-            parts = [p + ops.matmul(h, cell.recurrent_kernel[:, k * units:(k + 1) * units]) for k, p in enumerate(parts)]
+            parts = [p + ops.matmul(gate_h[k], cell.recurrent_kernel[:, k * units:(k + 1) * units]) for k, p in enumerate(parts)]
         else:
+            if input_masks:
+                inputs = inputs * input_masks[0]
             z = ops.add(ops.matmul(inputs, cell.kernel), ops.matmul(h, cell.recurrent_kernel))
             if cell.use_bias:
                 z = ops.add(z, cell.bias)
@@ -404,8 +423,9 @@ def _record_loop(layer: Any) -> dict[str, np.ndarray]:
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         last_output, outputs, states = original(*args, **kwargs)
-        recorded.update(last_output=np.asarray(last_output), sequence=np.asarray(outputs),
-                        h=np.asarray(states[0]), c=np.asarray(states[1]))
+        if not recorded:  # the main call only: demonstrations may call the same model again
+            recorded.update(last_output=np.asarray(last_output), sequence=np.asarray(outputs),
+                            h=np.asarray(states[0]), c=np.asarray(states[1]))
         return last_output, outputs, states
 
     layer.inner_loop = recording
@@ -428,13 +448,32 @@ def _record_dropout_masks(cell: Any) -> dict[str, Any]:
     return recorded
 
 
-def _per_gate(mask: Any) -> list[np.ndarray] | None:
+def _per_gate(mask: Any) -> list[Any] | None:
     """Keras hands out four masks (one per gate) with implementation 1, one shared mask otherwise."""
     if mask is None:
         return None
     if isinstance(mask, (list, tuple)):
-        return [np.asarray(m) for m in mask]
-    return [np.asarray(mask)] * 4
+        return list(mask)
+    return [mask] * 4
+
+
+def _name_masks(masks: dict[str, Any]) -> list[NamedArray]:
+    """The masks the training call drew, one per gate where Keras drew one per gate (implementation 1)."""
+    named = []
+    for key, multiplies in (("input", "x_t"), ("recurrent", "h_{t-1}")):
+        drawn = masks.get(key)
+        if drawn is None:
+            continue
+        if isinstance(drawn, (list, tuple)):
+            named += [NamedArray(f"{key}_mask_{gate}", f"multiplies {multiplies} for gate {GATE_SYMBOLS[gate]}", np.asarray(m))
+                      for (gate, _), m in zip(GATES, drawn)]
+        else:
+            named.append(NamedArray(f"{key}_mask", f"multiplies {multiplies} for every gate", np.asarray(drawn)))
+    return named
+
+
+def _numpy(masks: list[Any] | None) -> list[np.ndarray] | None:
+    return None if masks is None else [np.asarray(m) for m in masks]
 
 
 def check_against_reference(
@@ -447,8 +486,8 @@ def check_against_reference(
         activation_name=config["activation"],  # type: ignore[arg-type]
         recurrent_activation_name=config["recurrent_activation"],  # type: ignore[arg-type]
         go_backwards=bool(config["go_backwards"]),
-        input_masks=_per_gate(masks.get("input")),
-        recurrent_masks=_per_gate(masks.get("recurrent")),
+        input_masks=_numpy(_per_gate(masks.get("input"))),
+        recurrent_masks=_numpy(_per_gate(masks.get("recurrent"))),
     )
     expected = [forward.sequence if config["return_sequences"] else forward.h]
     if config["return_state"]:

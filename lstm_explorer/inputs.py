@@ -29,6 +29,19 @@ class InputData:
 
     values: np.ndarray
     source: str
+    scale: float = 1.0
+
+
+def scaled(data: InputData) -> InputData:
+    """The input divided by its largest magnitude, so that it lies in [-1, 1].
+
+    The tutorial's sample (up to 20) drives tanh and sigmoid into saturation, where gates sit at 0 or 1
+    and small effects hide in the sixth decimal; dividing by one number keeps every pattern in the data.
+    """
+    peak = float(np.max(np.abs(data.values)))
+    if peak == 0.0:
+        return data
+    return InputData((data.values / np.float32(peak)).astype(np.float32), f"{data.source}, divided by {peak:g} (--scale)", peak)
 
 
 def counting_pattern(batch: int, timesteps: int, features: int) -> np.ndarray:

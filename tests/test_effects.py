@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import itertools
+
 import numpy as np
 import pytest
 
@@ -154,13 +157,15 @@ def test_unroll_same_numbers(run_json):
 
 CUDNN_TABLE = [
     ([], True, []),
-    (["--activation", "relu"], False, ["activation tanh"]),
-    (["--recurrent-activation", "hard_sigmoid"], False, ["recurrent_activation sigmoid"]),
-    (["--recurrent-dropout", "0.2"], False, ["recurrent_dropout 0"]),
-    (["--unroll"], False, ["unroll False"]),
-    (["--no-use-bias"], False, ["use_bias True"]),
+    (["--activation", "relu"], False, ["activation relu (cuDNN needs tanh)"]),
+    (["--recurrent-activation", "hard_sigmoid"], False, ["recurrent_activation hard_sigmoid (cuDNN needs sigmoid)"]),
+    (["--recurrent-dropout", "0.2"], False, ["recurrent_dropout 0.2 (cuDNN needs 0)"]),
+    (["--unroll"], False, ["unroll True (cuDNN needs False)"]),
+    (["--no-use-bias"], False, ["use_bias False (cuDNN needs True)"]),
+    (["--use-cudnn", "false"], False, ["use_cudnn False (cuDNN needs auto or true)"]),
     (["--dropout", "0.5", "--go-backwards", "--stateful"], True, []),
-    (["--activation", "relu", "--unroll", "--no-use-bias"], False, ["activation tanh", "unroll False", "use_bias True"]),
+    (["--activation", "relu", "--unroll", "--no-use-bias"], False,
+     ["activation relu (cuDNN needs tanh)", "unroll True (cuDNN needs False)", "use_bias False (cuDNN needs True)"]),
 ]
 
 
@@ -171,7 +176,44 @@ def test_cudnn_verdicts(run_json, args, eligible, failed):
     effect = run_json(*args)["effects"]["cudnn"]
     assert effect["eligible"] is eligible
     assert effect["failed_conditions"] == failed
-    assert effect["gpu_visible"] is bool(tf.config.list_physical_devices("GPU"))
+    assert effect["gpu_visible"] is bool(tf.config.list_logical_devices("GPU"))
+
+
+def test_the_cudnn_panel_names_the_failing_value_and_what_cudnn_needs(invoke):
+    out = invoke("--activation", "relu").stdout
+    assert "✗ activation relu (cuDNN needs tanh)" in out and "✓ use_bias True" in out
+    assert "eager" not in out
+
+
+CUDNN_GRID = list(itertools.product(["tanh", "relu"], ["sigmoid", "hard_sigmoid"], [0.0, 0.2], [False, True], [True, False],
+                                    ["auto", True, False]))
+
+
+@pytest.mark.parametrize("gpu", [True, False], ids=["gpu", "no-gpu"])
+def test_cudnn_verdict_agrees_with_keras_own_eligibility(keras, monkeypatch, gpu):
+    """Keras 3 decides in LSTM.inner_loop (use_cudnn, recurrent_dropout) and the TensorFlow backend's
+    cudnn_ok (activations, unroll, use_bias, a visible GPU); the tool's verdict must be the same for
+    every configuration, so a future Keras that changes the rule makes this test fail."""
+    import tensorflow as tf
+    tf_rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")  # the package also exports a function `rnn`
+
+    from lstm_explorer.config import build_config
+    from lstm_explorer.effects import cudnn_conditions, gpu_visible
+
+    devices = [tf.config.LogicalDevice("/device:GPU:0", "GPU")] if gpu else []
+    monkeypatch.setattr(tf.config, "list_logical_devices", lambda kind=None: devices if kind == "GPU" else [])
+    assert tf_rnn._is_gpu_available() is gpu and gpu_visible(tf) is gpu
+    for activation, recurrent, recurrent_dropout, unroll, use_bias, use_cudnn in CUDNN_GRID:
+        settings = dict(units=3, activation=activation, recurrent_activation=recurrent, recurrent_dropout=recurrent_dropout,
+                        unroll=unroll, use_bias=use_bias)
+        layer = keras.layers.LSTM(**settings, use_cudnn=use_cudnn)
+        keras_takes_cudnn = (
+            layer.use_cudnn in ("auto", True) and not layer.recurrent_dropout
+            and tf_rnn.cudnn_ok(layer.cell.activation, layer.cell.recurrent_activation, layer.unroll, layer.cell.use_bias)
+        )
+        config = build_config({**settings, "use_cudnn": str(use_cudnn).lower()})
+        tool_says = all(c.met for c in cudnn_conditions(config)) and gpu_visible(tf)
+        assert tool_says == bool(keras_takes_cudnn), settings
 
 
 def test_saturation_share_matches_numpy_gates(run_json):
@@ -183,7 +225,15 @@ def test_saturation_share_matches_numpy_gates(run_json):
     near = (np.abs(values) <= 1e-3) | (np.abs(values - 1) <= 1e-3)
     effect = doc["effects"]["saturation"]
     assert effect["share"] == pytest.approx(near.mean(), abs=1 / near.size)
-    assert effect["saturated"] is True and "divide by 20" in effect["suggestion"]
+    assert effect["saturated"] is True and "--scale divides the input by 20" in effect["suggestion"]
+
+
+def test_scale_divides_the_input_by_its_largest_magnitude(run_json):
+    doc = run_json("--scale", "--batch", "2")
+    expected = np.arange(1, 41, dtype=np.float32).reshape(2, 10, 2) / np.float32(40)
+    assert np.array_equal(np.array(doc["input"]["values"], dtype=np.float32), expected)
+    assert doc["input"]["scale"] == 40 and "divided by 40 (--scale)" in doc["input"]["source"]
+    assert doc["effects"]["saturation"]["suggestion"] is None
 
 
 def test_scaled_input_is_not_saturated(run_json, tmp_path):
@@ -197,4 +247,4 @@ def test_every_demonstration_runs_without_a_bias(run_json):
     doc = run_json("--show-effects", "--no-use-bias", "--bias-regularizer", "l2", "--bias-constraint", "non_neg", "--activation", "none")
     assert doc["effects"]["bias_regularizer"]["losses"] == {}
     assert doc["effects"]["bias_constraint"] == {}
-    assert doc["effects"]["cudnn"]["failed_conditions"] == ["activation tanh", "use_bias True"]
+    assert doc["effects"]["cudnn"]["failed_conditions"] == ["activation none (cuDNN needs tanh)", "use_bias False (cuDNN needs True)"]

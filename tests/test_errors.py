@@ -117,6 +117,10 @@ CASES = [
     (["--use-bias=no"], 2, "Option '--use-bias' does not take a value"),
     (["--json=1"], 2, "Option '--json' does not take a value"),
     (["--training=no"], 2, "Option '--training' does not take a value"),
+    (["--scale=20"], 2, "Option '--scale' does not take a value"),
+    (["--all=yes"], 2, "Option '--all' does not take a value"),
+    (["code", "--framework", "torch", "--training", "--dropout", "0.5"], 2, "torch.nn.LSTM has no input or recurrent dropout"),
+    (["run", "--units", "0"], 2, "--units must be"),
     (["--unitz", "3"], 2, "No such option: --unitz"),
     (["extra-argument"], 2, "extra-argument"),
     # Initializer, regularizer and constraint specs.

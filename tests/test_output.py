@@ -20,23 +20,36 @@ def test_report_sections_and_values(invoke, run_json):
     result = invoke("--units", "3", "--return-sequences")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    for heading in ("Configuration", "Model summary", "Parameters", "Weights:", "Input:", "sequence (1, 10, 3)"):
+    for heading in ("Input (1, 10, 2)", "Arguments units=3, return_sequences=True", "Model summary", "Parameters", "sequence (1, 10, 3)"):
         assert heading in out
+    for hidden in ("Configuration", "Weights:", "Input: "):
+        assert hidden not in out
     assert "4 × (3 × (2 + 3) + 3) = 72" in out
-    assert "kernel (2, 12), recurrent_kernel (3, 12), bias (12,)" in out
-    flat = " ".join(out.split())
-    assert "i = input gate (cols 0–2); f = forget gate (cols 3–5); c = candidate c̃ (cols 6–8); o = output gate (cols 9–11)" in flat
+    assert "K (2, 12), R (3, 12), b (12,): i 0–2 · f 3–5 · c̃ 6–8 · o 9–11" in " ".join(out.split())
     doc = run_json("--units", "3", "--return-sequences")
     rows = [line.split() for line in out.splitlines() if line.strip().startswith("t=")]
     shown = [[float(v) for v in row[1:]] for row in rows if len(row) == 4]
     np.testing.assert_allclose(shown, doc["outputs"][0]["values"][0], atol=5e-7)
 
 
+def test_all_shows_every_table(invoke, run_json):
+    out = invoke("--units", "3", "--return-sequences", "--all").stdout
+    for heading in ("Configuration", "Model summary", "Parameters", "Weights:", "Input: ", "sequence (1, 10, 3)"):
+        assert heading in out
+    assert "kernel (2, 12), recurrent_kernel (3, 12), bias (12,)" in out
+    doc = run_json("--units", "3")
+    kernel = np.array(next(w for w in doc["weights"] if w["name"] == "kernel")["values"])
+    row = next(line.split() for line in out.splitlines() if line.strip().startswith("c̃1 (col 7)"))
+    np.testing.assert_allclose([float(v) for v in row[3:5]], kernel[:, 7], atol=5e-5)
+
+
 def test_changed_values_are_marked(invoke):
-    out = invoke("--dropout", "0.25", "--activation", "relu").stdout
+    out = invoke("--dropout", "0.25", "--activation", "relu", "--all").stdout
     rows = {line.split()[1]: line for line in out.splitlines() if line.strip().startswith("● ") and "differs" not in line}
     assert set(rows) == {"activation", "dropout"}
     assert "relu" in rows["activation"] and "0.25" in rows["dropout"]
+    short = " ".join(invoke("--dropout", "0.25", "--activation", "relu").stdout.split())
+    assert "Arguments units=3 (the tutorial's; Keras has no default), activation=relu, dropout=0.25;" in short
 
 
 def test_no_bias_formula(invoke):

@@ -26,12 +26,17 @@ def test_plain_heatmap_uses_the_ramp():
     assert "scale -1" in lines[3] and lines[3].rstrip().endswith("(time runs left to right)")
 
 
-def test_long_sequences_are_binned_into_80_columns():
-    matrix = np.sin(np.linspace(0, 20, 3 * 500)).reshape(3, 500)
+@pytest.mark.parametrize(("steps", "cell", "group"), [(37, 2, 1), (38, 1, 1), (74, 1, 1), (75, 1, 2), (500, 1, 7)])
+def test_timesteps_are_binned_only_when_the_width_requires_it(steps, cell, group):
+    """At 80 columns 74 are left after the labels: two characters a timestep up to 37 timesteps,
+    one up to 74, and beyond that ceil(steps / 74) timesteps averaged per character."""
+    matrix = np.sin(np.linspace(0, 20, 3 * steps)).reshape(3, steps)
     text = _plain(matrix)
     assert all(display_width(line) <= 80 for line in text.splitlines())
-    # (80 - 6 label columns) // 2 columns a cell = 37 cells; ceil(500 / 37) = 14 timesteps each
-    assert "each cell averages 14 timesteps" in " ".join(text.split())
+    row = text.splitlines()[1].split()[1]
+    assert len(row) == cell * -(-steps // group)
+    flat = " ".join(text.split())
+    assert (f"each cell averages {group} timesteps" in flat) is (group > 1)
 
 
 def test_colour_heatmap_is_coloured_blocks():

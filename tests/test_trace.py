@@ -63,7 +63,7 @@ def test_first_step_equations_show_the_arithmetic(invoke):
         (["--sample", "1"], "--sample must be between 0 and 0 (the batch has 1 samples), got 1"),
         (["--unit", "3"], "--unit must be between 0 and 2 (the layer has 3 units), got 3"),
         (["--unit", "-1"], "--unit must be between 0 and 2"),
-        (["--training"], "No such option: --training"),
+        (["--show-effects"], "No such option: --show-effects"),
     ],
 )
 def test_trace_bad_input(invoke, args, message):

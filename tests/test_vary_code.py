@@ -89,11 +89,15 @@ def _run_script(source: str) -> list[dict]:
         ["--units", "4", "--return-state", "--go-backwards", "--kernel-regularizer", "l2(0.001)"],
         ["--return-sequences", "--kernel-initializer", "random_normal(stddev=0.05, seed=1)", "--bias-initializer", "constant(0.5)",
          "--activation", "relu", "--batch", "2", "--random-seed", "7"],
+        ["--training", "--dropout", "0.5", "--batch", "4", "--return-sequences"],
+        ["--training", "--dropout", "0.3", "--recurrent-dropout", "0.4", "--seed", "3", "--batch", "3", "--return-state"],
     ],
+    ids=["inference", "initializers", "training", "training-seeded"],
 )
 def test_keras_script_prints_the_tools_numbers(invoke, run_json, args):
     script = invoke("code", *args).stdout
     assert "keras.Input(batch_shape=" in script and "keras.layers.LSTM(" in script
+    assert f"training={'--training' in args}" in script
     printed = _run_script(script)
     doc = run_json(*args)
     assert [p["name"] for p in printed] == [o["name"] for o in doc["outputs"]]

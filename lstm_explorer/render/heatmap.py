@@ -1,6 +1,7 @@
 """Block heatmaps in the terminal: units down, time across, colour for value.
 
-Two columns per cell keep blocks square-ish; long sequences are binned so a heatmap fits 80 columns.
+Two columns per timestep keep blocks square-ish; a longer sequence gets one column per timestep, and
+only a sequence longer than the terminal is wide is binned (several timesteps averaged per column).
 When colour is off (NO_COLOR, not a terminal) each cell becomes a character from a light-to-dark
 ramp instead, so the picture survives a pipe or a log file.
 """
@@ -46,7 +47,9 @@ def heatmap(title: str, matrix: np.ndarray, row_prefix: str, console: Console) -
     """matrix: (units, timesteps). Colour when the console has colour, a character ramp otherwise."""
     colour = console.color_system is not None and not console.no_color
     rows = matrix[:MAX_UNITS].astype(np.float64)
-    binned, group = bin_time(rows, max(4, (console.width - LABEL_WIDTH) // 2))
+    available = max(4, console.width - LABEL_WIDTH)
+    cell = 2 if 2 * rows.shape[1] <= available else 1
+    binned, group = bin_time(rows, available // cell)
     finite = binned[np.isfinite(binned)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
     diverging = lo < 0 < hi
@@ -60,13 +63,13 @@ def heatmap(title: str, matrix: np.ndarray, row_prefix: str, console: Console) -
         line.append(f"{row_prefix}{u}".rjust(LABEL_WIDTH - 1) + " ", style="dim")
         for value in row:
             if not np.isfinite(value):
-                line.append("??")
+                line.append("?" * cell)
                 continue
             level = (value - lo) / span
             if colour:
-                line.append("██", style=_colour(level, diverging))
+                line.append("█" * cell, style=_colour(level, diverging))
             else:
-                line.append(RAMP[min(int(level * LEVELS), LEVELS - 1)] * 2)
+                line.append(RAMP[min(int(level * LEVELS), LEVELS - 1)] * cell)
         lines.append(line)
     legend = Text()
     legend.append(" " * LABEL_WIDTH + "scale ", style="dim")

@@ -66,6 +66,7 @@ def to_document(result: RunResult) -> dict[str, object]:
         "input": {
             "shape": list(result.input.values.shape),
             "source": result.input.source,
+            "scale": result.input.scale,
             "values": result.input.values.astype(np.float64).tolist(),
         },
         "outputs": [_array(o) for o in result.outputs],
@@ -84,6 +85,7 @@ def to_document(result: RunResult) -> dict[str, object]:
         "tensorflow_version": result.tensorflow_version,
         "notes": result.notes,
         "effects": {effect.name: effect.data for effect in result.effects},
+        "dropout_masks": [_array(mask) for mask in result.dropout_masks],
         "reference": None if result.reference is None else {
             "max_abs_diff": result.reference.max_abs_diff, "ok": result.reference.ok, "note": result.reference.note,
         },

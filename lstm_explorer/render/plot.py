@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_explorer.engine import RunResult
+from lstm_explorer.engine import GATE_SYMBOLS, RunResult
 from lstm_explorer.errors import RunFailure
 from lstm_explorer.files import check_target as check_target_file
 from lstm_explorer.files import write_atomically
@@ -19,8 +19,9 @@ from lstm_explorer.quiet import muted
 FIGSIZE = (12.0, 6.5)
 DPI = 100
 ANNOTATE_CELLS = 80
+MAX_TICKS = 12
 PANELS = (("h", "h (hidden state)"), ("c", "c (cell state)"), ("i", "i (input gate)"),
-          ("f", "f (forget gate)"), ("g", "c̃ (candidate)"), ("o", "o (output gate)"))
+          ("f", "f (forget gate)"), ("g", f"{GATE_SYMBOLS['c']} (candidate)"), ("o", "o (output gate)"))
 
 
 def check_target(path_text: str, force: bool, protected: tuple[Path, ...] = ()) -> Path:
@@ -36,6 +37,7 @@ def _figure(result: RunResult):  # type: ignore[no-untyped-def]
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     fig, axes = plt.subplots(2, 3, figsize=FIGSIZE, dpi=DPI, constrained_layout=True)
     times = [step.t for step in result.trace]
@@ -50,15 +52,18 @@ def _figure(result: RunResult):  # type: ignore[no-untyped-def]
         ax.set_title(title)
         ax.set_xlabel("timestep (processing order)")
         ax.set_ylabel("unit")
-        ax.set_xticks(range(len(times)))
-        ax.set_xticklabels([str(t) for t in times], fontsize=7)
-        ax.set_yticks(range(matrix.shape[0]))
+        # At most a dozen ticks on integer positions, labelled with the timestep read there (reversed
+        # under go_backwards): readable at 5 timesteps and at 5000 alike.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=MAX_TICKS, integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(times[int(v)]) if 0 <= int(v) < len(times) else ""))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=MAX_TICKS, integer=True))
+        ax.tick_params(labelsize=7)
         fig.colorbar(image, ax=ax)
         if matrix.size <= ANNOTATE_CELLS:
             for (u, t), value in np.ndenumerate(matrix):
                 ax.text(t, u, f"{value:.2f}", ha="center", va="center", fontsize=6)
     fig.suptitle(f"keras.layers.LSTM(units={result.config['units']}) on input {tuple(result.input.values.shape)}, "
-                 f"sample {result.trace_sample}, random seed {result.random_seed}")
+                 f"sample {result.trace_sample}, random seed {result.random_seed}, {result.pass_name}")
     return fig
 
 

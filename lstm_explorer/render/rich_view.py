@@ -1,7 +1,8 @@
-"""The run drawn for a person: configuration, summary, parameter arithmetic, weights, outputs, docs.
+"""The run drawn for a person: what came out first (summary, returned tensors, their picture), then
+the arithmetic, the checks, the demonstrations and Keras's own words.
 
-Tables are truncated in the middle (head … tail) so a long sequence still fits a terminal; the full
-numbers are always in `--json`.
+Long tables lose whole rows and columns in the middle (head … tail), and a table wider than the
+terminal is split, never cut: no number is ever shown shortened. The full numbers are in `--json`.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from collections.abc import Sequence
 
 import numpy as np
 from rich import box
-from rich.console import Console, Group
+from rich.columns import Columns
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from lstm_explorer.catalogue import ARGUMENTS, REQUIRED
-from lstm_explorer.engine import NamedArray, RunResult, gate_columns
+from lstm_explorer.effects import Effect
+from lstm_explorer.engine import GATE_SYMBOLS, NamedArray, RunResult, gate_columns
 from lstm_explorer.explain import keras_says
 from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.json_view import jsonable_value
@@ -26,10 +29,14 @@ MAX_ROWS = 20
 MAX_COLS = 12
 MAX_SAMPLES = 3
 CHANGED_STYLE = "bold yellow"
+SYMBOLS = {"kernel": "K", "recurrent_kernel": "R", "bias": "b"}
+
+
+PANEL_INSET = 4  # a panel's two borders and two padding columns
 
 
 def _fmt(value: float, decimals: int = 6) -> str:
-    return f"{value: .{decimals}f}"
+    return f"{value:.{decimals}f}"
 
 
 def _keep(n: int, limit: int) -> list[int | None]:
@@ -40,22 +47,48 @@ def _keep(n: int, limit: int) -> list[int | None]:
     return [*range(head), None, *range(n - (limit - head), n)]
 
 
+def column_chunks(widths: Sequence[int], label_width: int, width: int) -> list[list[int]]:
+    """Positions of columns grouped into runs whose table fits `width` characters.
+
+    A table too wide for the terminal is split into several, one under the other, rather than let
+    rich shorten its cells: a number cut to `0.…` is worse than no number.
+    """
+    chunks: list[list[int]] = [[]]
+    used = label_width + 2
+    for position, column_width in enumerate(widths):
+        if chunks[-1] and used + column_width + 3 > width:
+            chunks.append([])
+            used = label_width + 2
+        chunks[-1].append(position)
+        used += column_width + 3
+    return chunks
+
+
 def matrix_table(
-    title: str, matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], corner: str = "",
+    title: str, matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], width: int, corner: str = "",
     decimals: int = 6, max_cols: int = MAX_COLS,
 ) -> Group:
-    """A 2-D array as a right-aligned table, eliding middle rows and columns past the limits."""
+    """A 2-D array as right-aligned tables that fit `width`: middle rows and columns past the limits
+    are elided whole (as `…`), and what is left is split across tables instead of being cut."""
     rows, cols = _keep(matrix.shape[0], MAX_ROWS), _keep(matrix.shape[1], max_cols)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    table.add_column(corner, style="dim", justify="right", no_wrap=True)
-    for c in cols:
-        table.add_column("…" if c is None else col_labels[c], justify="right", no_wrap=True)
-    for r in rows:
-        if r is None:
-            table.add_row("…", *["…"] * len(cols))
-            continue
-        table.add_row(row_labels[r], *("…" if c is None else _fmt(matrix[r, c], decimals) for c in cols))
-    return Group(Text(title, style="bold"), table) if title else Group(table)
+    labels = ["…" if r is None else row_labels[r] for r in rows]
+    headers = ["…" if c is None else col_labels[c] for c in cols]
+    cells = [
+        ["…" if r is None or c is None else _fmt(matrix[r, c], decimals) for r in rows]
+        for c in cols
+    ]
+    widths = [max(len(header), *(len(cell) for cell in column)) for header, column in zip(headers, cells)]
+    label_width = max(len(corner), *(len(label) for label in labels))
+    parts: list[Text | Table] = [Text(title, style="bold")] if title else []
+    for chunk in column_chunks(widths, label_width, width):
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+        table.add_column(corner, style="dim", justify="right", no_wrap=True, min_width=label_width)
+        for position in chunk:
+            table.add_column(headers[position], justify="right", overflow="fold", min_width=widths[position])
+        for k, label in enumerate(labels):
+            table.add_row(label, *(cells[position][k] for position in chunk))
+        parts.append(table)
+    return Group(*parts)
 
 
 def _display(value: object) -> str:
@@ -68,6 +101,7 @@ def _display(value: object) -> str:
 
 
 def config_table(result: RunResult) -> Group:
+    """Every argument with its value and Keras's default (the run shows only those that differ, unless --all)."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("", width=1)
     table.add_column("argument")
@@ -92,8 +126,23 @@ def config_table(result: RunResult) -> Group:
     )
 
 
+def arguments_line(result: RunResult) -> Text:
+    """The arguments that differ from Keras's defaults, in one line: what makes this layer this layer."""
+    config = result.config
+    changed = [a for a in ARGUMENTS if a.keras_default is REQUIRED
+               or (not config.is_default(a.name) and (a.is_keras3_argument or config[a.name] is not None))]
+    text = Text("Arguments ", style="bold")
+    for k, argument in enumerate(changed):
+        text.append(", " if k else "")
+        text.append(f"{argument.name}={_display(config[argument.name])}", style=CHANGED_STYLE)
+        if argument.keras_default is REQUIRED and argument.name not in config.explicit:
+            text.append(" (the tutorial's; Keras has no default)", style="dim")
+    text.append("; all others at Keras's defaults (--all lists them)", style="dim")
+    return text
+
+
 def summary_table(result: RunResult) -> Group:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name in ("layer", "type", "input shape", "output shape", "params"):
         table.add_column(name, justify="right" if name == "params" else "left")
     table.add_row("input", "InputLayer", str(result.input_shape), str(result.input_shape), "0")
@@ -108,88 +157,95 @@ def summary_table(result: RunResult) -> Group:
 
 
 def param_lines(result: RunResult) -> Text:
+    """The count worked out, and where each gate's share of it sits in K, R and b."""
     formula = result.param_formula
     text = Text("Parameters ", style="bold")
-    text.append(f"= {formula.formula}\n           = {formula.worked}")
-    text.append("\n  (input_dim = features per timestep; each gate i, f, c, o has its own block of K, R and b)", style="dim")
+    text.append(f"= {formula.formula} = {formula.worked}")
+    shapes = ", ".join(f"{SYMBOLS.get(w.name, w.name)} {w.shape}" for w in result.weights)
+    split = " · ".join(f"{GATE_SYMBOLS[gate]} {start}–{stop - 1}" for gate, _, start, stop in gate_columns(int(result.config["units"])))  # type: ignore[call-overload]
+    text.append(f"\n  Each gate owns a block of columns of {shapes}: {split}", style="dim")
     if formula.value != result.param_count:
         text.append(f"\n  Keras counts {result.param_count}, not {formula.value}!", style="bold red")
     return text
 
 
-def weight_table(result: RunResult) -> Group:
+def weight_table(result: RunResult, width: int) -> Group:
     """kernel, recurrent_kernel and bias side by side, transposed: one row per gate column.
 
-    Keras stores the gates as column blocks i, f, c, o; reading them as rows puts each gate's whole
+    Keras stores the gates as column blocks i, f, c̃, o; reading them as rows puts each gate's whole
     K, R and b on one line and keeps the table narrow.
     """
     units = int(result.config["units"])  # type: ignore[call-overload]
-    shapes = ", ".join(f"{w.name} {w.shape}" for w in result.weights)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("col", justify="right", style="dim", no_wrap=True, min_width=3)
-    table.add_column("gate", no_wrap=True)
-    prefixes = {"kernel": "K·x", "recurrent_kernel": "R·h", "bias": "b"}
     blocks = []
     for weight in result.weights:
         values = weight.values if weight.values.ndim == 2 else weight.values[np.newaxis]
-        prefix = prefixes.get(weight.name, weight.name)
-        labels = [prefix] if values.shape[0] == 1 else [f"{prefix}{r}" for r in range(values.shape[0])]
+        symbol = SYMBOLS.get(weight.name, weight.name)
+        labels = [symbol] if values.shape[0] == 1 else [f"{symbol}[{r}]" for r in range(values.shape[0])]
         blocks.append((labels, values))
     labels = [label for block_labels, _ in blocks for label in block_labels]
-    stacked = np.concatenate([values for _, values in blocks], axis=0)
-    cols = _keep(len(labels), MAX_COLS)
-    for c in cols:
-        table.add_column("…" if c is None else labels[c], justify="right", no_wrap=True)
-    for gate, _, start, stop in gate_columns(units):
-        for column in _keep(stop - start, MAX_ROWS // 2):
-            if column is None:
-                table.add_row("…", "", *["…"] * len(cols))
-                continue
-            index = start + column
-            table.add_row(
-                str(index),
-                f"{gate}{column}",
-                *("…" if c is None else _fmt(stacked[c, index], 4) for c in cols),
-            )
-        table.add_section()
-    legend = "; ".join(f"{gate} = {meaning} (cols {start}–{stop - 1})" for gate, meaning, start, stop in gate_columns(units))
+    stacked = np.concatenate([values for _, values in blocks], axis=0).T
+    rows = [f"{GATE_SYMBOLS[gate]}{column - start} (col {column})"
+            for gate, _, start, stop in gate_columns(units) for column in range(start, stop)]
+    shapes = ", ".join(f"{w.name} {w.shape}" for w in result.weights)
     return Group(
-        Text(f"Weights: {shapes}, shown transposed (one row per column)", style="bold"),
-        table,
-        Text(f"{legend}\nK = kernel (input → gates), R = recurrent_kernel (previous h → gates), b = bias", style="dim"),
+        matrix_table(f"Weights: {shapes}, shown transposed (one row per column)", stacked, rows, labels, width,
+                     corner="gate", decimals=4),
+        Text("K[r] = kernel row r, the weights from feature x_r; R[r] = recurrent_kernel row r, the weights from "
+             "h_r of the previous step; b = bias. Gates: i input, f forget, c̃ candidate, o output.", style="dim"),
     )
 
 
-def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str) -> list[Group | Text]:
+def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str, width: int) -> list[Group | Text]:
     """One table per sample for (batch, time, n) arrays; one table of samples for (batch, n)."""
     values = named.values
     title = f"{named.name} {named.shape} — {named.description}"
     cols = [f"{col_prefix}{u}" for u in range(values.shape[-1])]
     if values.ndim == 2:
-        return [matrix_table(title, values, [f"sample {b}" for b in range(values.shape[0])], cols)]
+        return [matrix_table(title, values, [f"sample {b}" for b in range(values.shape[0])], cols, width)]
     parts: list[Group | Text] = []
     for b in range(min(values.shape[0], MAX_SAMPLES)):
         rows = [f"{row_prefix}{t}" for t in range(values.shape[1])]
-        parts.append(matrix_table(f"{title}, sample {b}", values[b], rows, cols, corner="t"))
+        parts.append(matrix_table(f"{title}, sample {b}", values[b], rows, cols, width, corner="t"))
     if values.shape[0] > MAX_SAMPLES:
-        parts.append(Text(f"… {values.shape[0] - MAX_SAMPLES} more samples (all of them in --json)", style="dim"))
+        more = values.shape[0] - MAX_SAMPLES
+        parts.append(Text(f"… {more} more sample{'s' if more > 1 else ''} (all of them in --json)", style="dim"))
     return parts
 
 
 def h_heatmap(result: RunResult, console: Console) -> Group:
     matrix = np.array([step.h for step in result.trace]).T
-    return heatmap(f"h over time, sample {result.trace_sample} (processing order)", matrix, "h", console)
+    return heatmap(f"h over time, sample {result.trace_sample} ({result.pass_name}; processing order)", matrix, "h", console)
 
 
-def input_tables(result: RunResult) -> Group:
+def input_line(result: RunResult) -> Text:
+    text = Text("Input ", style="bold")
+    text.append(f"{result.input.values.shape}: {result.input.source}")
+    return text
+
+
+def input_tables(result: RunResult, width: int) -> Group:
     named = NamedArray("input", "x", result.input.values)
-    return Group(Text(f"Input: {result.input.source}", style="dim"), *_sample_tables(named, "x", "t="))
+    return Group(Text(f"Input: {result.input.source}", style="dim"), *_sample_tables(named, "x", "t=", width))
 
 
-def output_tables(result: RunResult) -> Group:
+def output_tables(result: RunResult, width: int) -> Group:
     parts: list[Group | Text] = []
     for output in result.outputs:
-        parts.extend(_sample_tables(output, "h" if output.name != "final_c" else "c", "t="))
+        parts.extend(_sample_tables(output, "h" if output.name != "final_c" else "c", "t=", width))
+    return Group(*parts)
+
+
+def masks_section(result: RunResult, width: int) -> Group | None:
+    """The dropout masks this training call drew: 0 drops an entry, 1/(1 − rate) keeps and rescales it."""
+    if not result.dropout_masks:
+        return None
+    parts: list[Group | Text] = [Text("Dropout masks Keras drew for this call (the same mask at every timestep)", style="bold")]
+    for mask in result.dropout_masks:
+        prefix = "x" if mask.name.startswith("input") else "h"
+        parts.append(matrix_table(f"{mask.name} {mask.shape} — {mask.description}", mask.values,
+                                  [f"sample {b}" for b in range(mask.values.shape[0])],
+                                  [f"{prefix}{k}" for k in range(mask.values.shape[1])], width, decimals=4))
+    parts.append(Text("0 drops the entry; 1/(1 − rate) keeps it and scales it up, so the expected value is unchanged.", style="dim"))
     return Group(*parts)
 
 
@@ -209,43 +265,59 @@ def docs_panel(result: RunResult) -> Panel | None:
     return Panel(Text("\n").join(entries), title=f"What {escape(where)} says about the arguments you set", title_align="left")
 
 
-def arrays_view(arrays: list[tuple[str, np.ndarray]]) -> list[Group | Text]:
+def arrays_view(arrays: list[tuple[str, np.ndarray]], width: int) -> list[Group | Text]:
     """Arrays compared in a demonstration, laid out so equal or different rows are easy to spot.
 
-    Single rows become one table with a row per array; arrays with equal row counts go side by side
-    under letters A, B, … (or one above the other when too wide); anything else is shown one table
-    after another.
+    Arrays of the same shape with several rows go side by side under letters A, B, … when narrow
+    enough; single rows of equal length share one table, a row per array; anything else gets a
+    table of its own under its label.
     """
     matrices = [(label, array if array.ndim == 2 else array.reshape(1, -1)) for label, array in arrays]
     if not matrices:
         return []
-    cols = max(m.shape[1] for _, m in matrices)
-    if all(m.shape[0] == 1 for _, m in matrices) and all(m.shape[1] == cols for _, m in matrices):
-        stacked = np.concatenate([m for _, m in matrices])
-        return [matrix_table("", stacked, [label for label, _ in matrices], [str(c) for c in range(cols)])]
-    rows = {m.shape[0] for _, m in matrices}
-    total = sum(m.shape[1] for _, m in matrices)
-    if len(rows) == 1 and total <= MAX_COLS:
+    shapes = {m.shape for _, m in matrices}
+    if len(shapes) == 1 and matrices[0][1].shape[0] > 1 and sum(m.shape[1] for _, m in matrices) <= MAX_COLS:
         letters = [chr(ord("A") + k) for k in range(len(matrices))]
         labels = [f"{letter}{c}" for letter, (_, m) in zip(letters, matrices) for c in range(m.shape[1])]
         legend = "; ".join(f"{letter} = {label}" for letter, (label, _) in zip(letters, matrices))
         side = np.concatenate([m for _, m in matrices], axis=1)
-        return [matrix_table(legend, side, [str(r) for r in range(side.shape[0])], labels)]
-    if all(m.shape[1] == cols for _, m in matrices):
-        stacked = np.concatenate([m for _, m in matrices])
-        row_labels = [f"{label} [{r}]" for label, m in matrices for r in range(m.shape[0])]
-        return [matrix_table("", stacked, row_labels, [str(c) for c in range(cols)])]
-    return [matrix_table(label, m, [str(r) for r in range(m.shape[0])], [str(c) for c in range(m.shape[1])]) for label, m in matrices]
+        return [matrix_table(legend, side, [str(r) for r in range(side.shape[0])], labels, width)]
+    parts: list[Group | Text] = []
+    rows = [(label, m) for label, m in matrices if m.shape[0] == 1]
+    for label, m in matrices:
+        if m.shape[0] > 1 or len({r.shape for _, r in rows}) > 1:
+            parts.append(matrix_table(label, m, [str(r) for r in range(m.shape[0])], [str(c) for c in range(m.shape[1])], width))
+    if rows and len({r.shape for _, r in rows}) == 1:
+        stacked = np.concatenate([m for _, m in rows])
+        parts.append(matrix_table("", stacked, [label for label, _ in rows], [str(c) for c in range(stacked.shape[1])], width))
+    return parts
 
 
-def effects_section(result: RunResult) -> Group:
-    """One panel per demonstration: its computed sentences, then its arrays."""
-    panels = []
-    for effect in result.effects:
-        parts: list[Text | Group] = [Text(line) for line in effect.lines]
-        parts.extend(arrays_view(effect.arrays))
-        panels.append(Panel(Group(*parts), title=escape(effect.title), title_align="left"))
-    return Group(Text("Effects", style="bold"), *panels)
+CHECKS = ("cudnn", "saturation")
+
+
+def _effect_body(effect: Effect, width: int) -> list[RenderableType]:
+    if effect.name == "cudnn":
+        marks = [Text(line) for line in effect.lines[0].split("  ")]
+        return [Columns(marks, padding=(0, 2)), *(Text(line) for line in effect.lines[1:])]
+    return [*(Text(line) for line in effect.lines), *arrays_view(effect.arrays, width)]
+
+
+def effects_section(result: RunResult, width: int) -> Group:
+    """One panel per demonstration (computed sentences, then arrays); cuDNN and saturation share one."""
+    inner = width - PANEL_INSET
+    panels = [
+        Panel(Group(*_effect_body(effect, inner)), title=escape(effect.title), title_align="left")
+        for effect in result.effects if effect.name not in CHECKS
+    ]
+    checks = [effect for effect in result.effects if effect.name in CHECKS]
+    if checks:
+        body: list[RenderableType] = []
+        for effect in checks:
+            body.append(Text(effect.title, style="bold"))
+            body.extend(_effect_body(effect, inner))
+        panels.append(Panel(Group(*body), title="Checks run on every call", title_align="left"))
+    return Group(*panels)
 
 
 def reference_line(result: RunResult) -> Text | Panel | None:
@@ -275,21 +347,24 @@ def header(result: RunResult, console: Console) -> None:
         console.print(Text("Note: ", style="bold yellow") + Text(note))
 
 
-def render(result: RunResult, console: Console) -> None:
-    header(result, console)
-    sections = (
-        config_table(result), summary_table(result), param_lines(result), weight_table(result),
-        input_tables(result), output_tables(result), h_heatmap(result, console),
-    )
-    for section in sections:
-        console.print(section)
-        console.print()
-    check = reference_line(result)
-    if check is not None:
-        console.print(check)
-        console.print()
-    console.print(effects_section(result))
-    panel = docs_panel(result)
-    if panel is not None:
-        console.print(panel)
+def render(result: RunResult, console: Console, show_all: bool = False) -> None:
+    """What came out first (summary, returned tensors, their picture), then how and why.
 
+    The configuration, input and weight tables are behind --all; --json always has everything.
+    """
+    width = console.width
+    header(result, console)
+    console.print(input_line(result))
+    console.print(config_table(result) if show_all else arguments_line(result))
+    blocks: list[list[RenderableType | None]] = [
+        [summary_table(result), param_lines(result)],
+        [weight_table(result, width) if show_all else None],
+        [input_tables(result, width) if show_all else None],
+        [output_tables(result, width), masks_section(result, width), h_heatmap(result, console), reference_line(result)],
+        [effects_section(result, width), docs_panel(result)],
+    ]
+    for block in blocks:
+        shown = [section for section in block if section is not None]
+        if shown:
+            console.print()
+            console.print(*shown)

@@ -7,10 +7,9 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from lstm_explorer.engine import GATES, RunResult, TraceStep
+from lstm_explorer.engine import GATE_SYMBOLS, GATES, RunResult, TraceStep
 from lstm_explorer.render.heatmap import heatmap
-from lstm_explorer.render.rich_view import header, matrix_table, reference_line
-
+from lstm_explorer.render.rich_view import header, masks_section, matrix_table, reference_line
 
 
 def _n(value: float) -> str:
@@ -29,16 +28,22 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
              f"σ = {gate_fn}, act = {act_fn}.", style="dim"),
     ]
     values = {"i": step.i, "f": step.f, "c": step.g, "o": step.o}
+    masks = {m.name: m.values[result.trace_sample] for m in result.dropout_masks}
+    if any(name.startswith("input") for name in masks):
+        lines.append(Text("Training pass: x is multiplied by the input dropout mask m drawn for this sample (see above).", style="dim"))
     for k, (gate, meaning) in enumerate(GATES):
         column = k * units + unit
-        terms = [f"{_n(xv)}×{_n(kv)}" for xv, kv in zip(step.x, weights["kernel"][:, column])]
+        name = GATE_SYMBOLS[gate]
+        mask = masks.get(f"input_mask_{gate}", masks.get("input_mask"))
+        seen = step.x if mask is None else step.x * mask
+        terms = [f"{_n(xv)}×{_n(kv)}" for xv, kv in zip(seen, weights["kernel"][:, column])]
         if "bias" in weights:
             terms.append(_n(weights["bias"][column]))
         z = step.z[column]
-        name = "c̃" if gate == "c" else gate
         fn = "act" if gate == "c" else "σ"
-        lines.append(Text(f"z_{gate} = x·K_{gate} + h·R_{gate} + b_{gate} = {' + '.join(terms)} = {_n(z)}"))
-        lines.append(Text(f"{name} = {fn}(z_{gate}) = {fn}({_n(z)}) = {_n(values[gate][unit])}    ({meaning})"))
+        x_term = "x·K" if mask is None else "(x⊙m)·K"
+        lines.append(Text(f"z_{name} = {x_term}_{name} + h·R_{name} + b_{name} = {' + '.join(terms)} = {_n(z)}"))
+        lines.append(Text(f"{name} = {fn}(z_{name}) = {fn}({_n(z)}) = {_n(values[gate][unit])}    ({meaning})"))
     lines.append(Text(f"c = f·c₀ + i·c̃ = {_n(step.f[unit])}×0 + {_n(step.i[unit])}×{_n(step.g[unit])} = {_n(step.c[unit])}"))
     lines.append(Text(f"h = o·act(c) = {_n(step.o[unit])}×act({_n(step.c[unit])}) = {_n(step.h[unit])}"))
     return Panel(Group(*lines), title="The LSTM step, with numbers", title_align="left")
@@ -47,7 +52,8 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
 def step_table(steps: list[TraceStep], unit: int, units: int, width: int) -> Group:
     """Quantities as rows, timesteps as columns (in processing order), so each row reads over time."""
     features = len(steps[0].x)
-    rows = [f"x{k}" for k in range(features)] + ["z_i", "i", "z_f", "f", "z_c", "c̃", "z_o", "o", "c", "h"]
+    gates = [GATE_SYMBOLS[gate] for gate, _ in GATES]
+    rows = [f"x{k}" for k in range(features)] + [label for g in gates for label in (f"z_{g}", g)] + ["c", "h"]
     columns = []
     for step in steps:
         z = [step.z[k * units + unit] for k in range(4)]
@@ -56,21 +62,24 @@ def step_table(steps: list[TraceStep], unit: int, units: int, width: int) -> Gro
     column = max(len(f"{v: .4f}") for v in matrix.ravel()) + 2
     fits = (width - 8) // column
     return matrix_table(
-        f"Unit {unit}, step by step (columns in processing order)", matrix, rows, [f"t={s.t}" for s in steps],
+        f"Unit {unit}, step by step (columns in processing order)", matrix, rows, [f"t={s.t}" for s in steps], width,
         decimals=4, max_cols=max(fits if fits >= len(steps) else fits - 1, 2),
     )
 
 
 def render_trace(result: RunResult, units_shown: list[int], console: Console) -> None:
     header(result, console)
+    masks = masks_section(result, console.width)
+    if masks is not None:
+        console.print(masks)
     console.print(first_step_equations(result, units_shown[0]))
     units = int(result.config["units"])  # type: ignore[call-overload]
     for unit in units_shown:
         console.print(step_table(result.trace, unit, units, console.width))
     for name, key in (("c (cell state)", "c"), ("i (input gate)", "i"), ("f (forget gate)", "f"),
-                      ("c̃ (candidate)", "g"), ("o (output gate)", "o"), ("h (hidden state)", "h")):
+                      (f"{GATE_SYMBOLS['c']} (candidate)", "g"), ("o (output gate)", "o"), ("h (hidden state)", "h")):
         matrix = np.array([getattr(step, key) for step in result.trace]).T
-        console.print(heatmap(f"{name} over time, sample {result.trace_sample}", matrix, "u", console))
+        console.print(heatmap(f"{name} over time, sample {result.trace_sample} ({result.pass_name})", matrix, "u", console))
     check = reference_line(result)
     if check is not None:
         console.print(check)

@@ -1,28 +1,41 @@
-"""`vary` drawn as one table, a row per value, and as JSON rows for scripts."""
+"""`vary` drawn as a table of rows (one per value) and each row's output over time, and as JSON rows."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from lstm_explorer.engine import SweepRow
+from lstm_explorer.render.rich_view import matrix_table
 
-FIRST_VALUES = 4
+DROPOUT_ARGUMENTS = ("dropout", "recurrent_dropout")
+MAX_COMPARED_COLUMNS = 48
 
 
 def _finite(value: float | None) -> float | None:
     return value if value is None or math.isfinite(value) else None
 
 
-def vary_document(argument: str, rows: list[SweepRow], random_seed: int, shared: bool) -> dict[str, object]:
+def inference_note(argument: str, training: bool) -> str | None:
+    """Why a dropout sweep at inference gives identical rows, and what to do about it."""
+    if training or argument not in DROPOUT_ARGUMENTS:
+        return None
+    return (f"{argument} acts only in training mode, and this sweep called each layer for inference: every row is the "
+            "same. Add --training to see the dropout masks act.")
+
+
+def vary_document(argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool = False) -> dict[str, object]:
     return {
         "argument": argument,
         "random_seed": random_seed,
+        "training": training,
         "same_initial_weights": shared,
+        "note": inference_note(argument, training),
         "rows": [
             {
                 "value": row.value,
@@ -40,23 +53,47 @@ def vary_document(argument: str, rows: list[SweepRow], random_seed: int, shared:
     }
 
 
-def render_vary(argument: str, rows: list[SweepRow], random_seed: int, shared: bool, console: Console) -> None:
-    table = Table(title=f"vary {argument} (random seed {random_seed})", title_justify="left", box=box.SIMPLE_HEAD)
-    for column in ("value", "output shapes", "params", "first output values", "max |Δ| vs first", "loss", "cuDNN", "weights"):
-        table.add_column(column, justify="right" if column in ("params", "max |Δ| vs first", "loss") else "left")
+def _letter(k: int) -> str:
+    return chr(ord("A") + k) if k < 26 else f"A{k}"
+
+
+def outputs_over_time(argument: str, rows: list[SweepRow], width: int) -> list[Table | Text]:
+    """Each row's first output for sample 0, side by side: timesteps down (a sequence) or samples down."""
+    done = [row for row in rows if row.error is None]
+    groups: dict[tuple[int, ...], list[tuple[int, SweepRow]]] = {}
+    for k, row in enumerate(done):
+        groups.setdefault(row.outputs[0].shape[:-1], []).append((k, row))
+    parts: list[Table | Text] = []
+    for members in groups.values():
+        sequence = members[0][1].outputs[0].ndim == 3
+        blocks = [row.outputs[0][0] if sequence else row.outputs[0] for _, row in members]
+        labels = [f"{_letter(k)}{u}" for k, row in members for u in range(row.outputs[0].shape[-1])]
+        legend = "; ".join(f"{_letter(k)} = {argument} {row.value}" for k, row in members)
+        what = "h at each timestep of sample 0" if sequence else "the last h of each sample"
+        row_labels = [f"t={t}" for t in range(blocks[0].shape[0])] if sequence else [f"sample {b}" for b in range(blocks[0].shape[0])]
+        parts.append(matrix_table(f"Outputs, {what}: {legend}", np.concatenate(blocks, axis=1), row_labels, labels, width,
+                                  corner="t" if sequence else "", decimals=4, max_cols=MAX_COMPARED_COLUMNS))
+    return parts
+
+
+def render_vary(argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool, console: Console) -> None:
+    mode = "training mode" if training else "inference mode"
+    table = Table(title=f"vary {argument} (random seed {random_seed}, {mode})", title_justify="left", box=box.SIMPLE_HEAD)
+    numbers = ("params", "max |Δ| vs first", "regularization\nloss")
+    for column in ("value", "output shapes", *numbers, "cuDNN", "weights"):
+        # fold, never ellipsise: a long value or header wraps onto a second line instead of being cut
+        table.add_column(column, justify="right" if column in numbers else "left", overflow="fold")
     refused = []
     source = next((row for row in rows if row.error is None), None)
     for row in rows:
         if row.error is not None:
-            table.add_row(row.value, Text("refused (below)", style="red"), "", "", "", "", "", "")
+            table.add_row(row.value, Text("refused (below)", style="red"), "", "", "", "", "")
             refused.append(row)
             continue
-        first = row.outputs[0].ravel()[:FIRST_VALUES]
         table.add_row(
             row.value,
             " ".join(str(s) for s in row.output_shapes),
             f"{row.param_count:,}",
-            " ".join(f"{v:.4f}" for v in first) + (" …" if row.outputs[0].size > FIRST_VALUES else ""),
             "—" if row.max_abs_diff_vs_first is None else f"{row.max_abs_diff_vs_first:.3g}",
             f"{row.loss:.4g}",
             "eligible" if row.cudnn_eligible else "no",
@@ -65,8 +102,15 @@ def render_vary(argument: str, rows: list[SweepRow], random_seed: int, shared: b
     console.print(table)
     for row in refused:
         console.print(Text(f"{row.value}: ", style="bold red") + Text(row.error or ""))
+    note = inference_note(argument, training)
+    if note is not None:
+        console.print(Text("Note: ", style="bold yellow") + Text(note))
+    for part in outputs_over_time(argument, rows, console.width):
+        console.print(part)
     if shared:
         console.print(Text("Rows whose weight shapes match the first start from its weights: only the varied argument differs. "
-                           "'own' marks rows whose shapes differ (e.g. another units) and were initialised from the seed alone.", style="dim"))
+                           "'own' marks rows whose shapes differ (e.g. another units) and were initialised from the seed alone. "
+                           "The regularization loss is the penalty the regularizers add to the training loss (layer.losses).",
+                           style="dim"))
     else:
         console.print(Text(f"{argument} decides the initial weights, so every row is initialised from the seed alone.", style="dim"))
