@@ -20,6 +20,9 @@ from lstm_explorer.config import LSTMConfig
 SATURATION_MARGIN = 1e-3
 SATURATION_WARNING_SHARE = 0.10
 GATE_NAMES = ("i", "f", "c", "o")
+# How each gate is written on screen: the candidate is c̃ wherever a person reads it (c is the cell
+# state); JSON keeps its documented keys ("c" in gate_columns and per_gate, "g" in trace steps).
+GATE_SYMBOLS = {"i": "i", "f": "f", "c": "c̃", "o": "o"}
 WEIGHT_OF = {
     "kernel_regularizer": "kernel", "recurrent_regularizer": "recurrent_kernel", "bias_regularizer": "bias",
     "kernel_constraint": "kernel", "recurrent_constraint": "recurrent_kernel", "bias_constraint": "bias",
@@ -305,7 +308,7 @@ def initializer(ctx: Context, name: str) -> Effect:
     values = weights[weight_name]
     stats = _gate_stats(values, units)
     lines = [
-        f"{gate}: mean {s['mean']:+.4f}, std {s['std']:.4f}, min {s['min']:+.4f}, max {s['max']:+.4f}"
+        f"{GATE_SYMBOLS[gate]}: mean {s['mean']:+.4f}, std {s['std']:.4f}, min {s['min']:+.4f}, max {s['max']:+.4f}"
         for gate, s in stats.items()
     ]
     data: dict[str, Any] = {"weight": weight_name, "per_gate": stats}
@@ -327,7 +330,7 @@ def unit_forget_bias(ctx: Context, name: str) -> Effect:
     lines = [
         f"Forget block b_f = {np.array2string(forget, precision=4)}; all ones: {all_one} "
         f"(unit_forget_bias is {ctx.config[name]}).",
-        f"Other blocks: i {np.array2string(bias[:units], precision=4)}, c {np.array2string(bias[2 * units:3 * units], precision=4)}, "
+        f"Other blocks: i {np.array2string(bias[:units], precision=4)}, {GATE_SYMBOLS['c']} {np.array2string(bias[2 * units:3 * units], precision=4)}, "
         f"o {np.array2string(bias[3 * units:], precision=4)}.",
     ]
     return Effect(name, "unit_forget_bias: the forget gate's starting bias", lines,

@@ -18,7 +18,7 @@ import numpy as np
 from lstm_explorer import checkpoint
 from lstm_explorer.catalogue import BY_NAME, SPEC_MODULES
 from lstm_explorer.config import LSTMConfig
-from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate, gpu_visible
+from lstm_explorer.effects import GATE_SYMBOLS, Context, Effect, cudnn_conditions, demonstrate, gpu_visible
 from lstm_explorer.errors import ExplorerError, RunFailure, UsageError
 from lstm_explorer.inputs import InputData
 from lstm_explorer.quiet import muted
@@ -31,9 +31,6 @@ GATES: tuple[tuple[str, str], ...] = (
     ("c", "candidate"),
     ("o", "output gate"),
 )
-# How each gate is written on screen: the candidate is c̃ everywhere a person reads it (c is the cell
-# state); JSON keeps its documented keys ("c" in gate_columns, "g" in trace steps).
-GATE_SYMBOLS = {"i": "i", "f": "f", "c": "c̃", "o": "o"}
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

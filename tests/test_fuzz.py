@@ -53,7 +53,7 @@ shared = st.one_of(
     st.tuples(st.sampled_from(["--batch", "--timesteps", "--features"]), small_int.map(str)).map(list),
     st.tuples(st.just("--random-seed"), st.integers(min_value=-1, max_value=2**33).map(str)).map(list),
     st.tuples(st.just("--max-memory"), st.sampled_from(["1M", "64M", "1G", "none", "x", ""])).map(list),
-    st.sampled_from([["--json"], ["--training"], ["--show-effects"]]),
+    st.sampled_from([["--json"], ["--training"], ["--show-effects"], ["--scale"], ["--all"]]),
     st.tuples(st.just("--unknown-flag"), junk).map(list),
 )
 lstm_flags = st.one_of(*[_flag_pair(a) for a in ARGUMENTS])
