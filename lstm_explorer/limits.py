@@ -20,9 +20,10 @@ from lstm_explorer.errors import UsageError, shorten
 FLAG = "--max-memory"
 DEFAULT_BOUND = 4 * 2**30
 
-# Bytes per element, measured and rounded up. A weight lives as a Keras variable, as the
-# initializer's temporaries, as a NumPy copy and in float64 in the reference check.
-BYTES_PER_WEIGHT = 24
+# Bytes per element, measured and rounded up (benchmarks/memory_estimate.py measures them again).
+# A weight lives as a Keras variable, as the initializer's temporaries, as a NumPy copy and in
+# float64 in the reference check: 30 to 33 bytes were measured with TensorFlow 2.21 on x86-64.
+BYTES_PER_WEIGHT = 40
 # Per (sample, timestep, unit): the layer's own loop, the step-by-step trace (x, z, i, f, c̃, o, c, h
 # for the whole batch), the float64 reference and the outputs.
 BYTES_PER_ACTIVATION = 192
