@@ -102,7 +102,7 @@ def _display(value: object) -> str:
 
 def config_table(result: RunResult) -> Group:
     """Every argument with its value and Keras's default (the run shows only those that differ, unless --all)."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("", width=1)
     table.add_column("argument")
     table.add_column("value")
@@ -160,7 +160,7 @@ def param_lines(result: RunResult) -> Text:
     """The count worked out, and where each gate's share of it sits in K, R and b."""
     formula = result.param_formula
     text = Text("Parameters ", style="bold")
-    text.append(f"= {formula.formula} = {formula.worked}")
+    text.append(f"= {formula.formula}\n           = {formula.worked}")
     shapes = ", ".join(f"{SYMBOLS.get(w.name, w.name)} {w.shape}" for w in result.weights)
     split = " · ".join(f"{GATE_SYMBOLS[gate]} {start}–{stop - 1}" for gate, _, start, stop in gate_columns(int(result.config["units"])))  # type: ignore[call-overload]
     text.append(f"\n  Each gate owns a block of columns of {shapes}: {split}", style="dim")
