@@ -62,6 +62,14 @@ UNUSABLE_ACTIVATIONS: dict[str, str] = {
     "threshold": "threshold needs its own threshold and default_value arguments",
 }
 
+# Names the command line takes only as a call with arguments: written bare (or called empty) they
+# would silently do nothing, where Keras's own string lookup fails.
+_CONSTANT = ("its value, e.g. constant(0.5)", "Keras's own string 'constant' fails (initializers.get raises "
+             "KeyError: 'value') and Constant() without a value fills zeros")
+_L1_L2 = ("its factors, e.g. l1_l2(l1=0.01, l2=0.01)", "without them both are 0 in Keras 3, a penalty of nothing, "
+          "and Keras refuses the string 'l1_l2'")
+NEEDS_ARGUMENTS: dict[str, tuple[str, str]] = {"constant": _CONSTANT, "Constant": _CONSTANT, "l1_l2": _L1_L2, "L1L2": _L1_L2}
+
 # The public classes of keras.initializers / regularizers / constraints, in both spellings.
 INITIALIZERS: tuple[str, ...] = (
     "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lstm_explorer.catalogue import (
     ARGUMENTS,
     BY_NAME,
+    NEEDS_ARGUMENTS,
     UNUSABLE_ACTIVATIONS,
     VOCABULARY,
     Argument,
@@ -135,6 +136,9 @@ def _spec(argument: Argument, raw: object) -> Spec | None:
     names = VOCABULARY[argument.kind]
     if spec.name not in names:
         raise UsageError(unknown_name_message(argument.flag, what, spec.name, names))
+    if spec.name in NEEDS_ARGUMENTS and not spec.args and not spec.kwargs:
+        needs, why = NEEDS_ARGUMENTS[spec.name]
+        raise UsageError(f"{argument.flag} {spec.name} needs {needs}: {why}")
     return spec
 
 

@@ -18,6 +18,9 @@ from lstm_explorer.catalogue import ARGUMENTS, Kind
 from lstm_explorer.config import LSTMConfig
 
 SATURATION_MARGIN = 1e-3
+LEARNING_RATE = 0.1
+# float32 rounding between Keras's update and the same step redone in NumPy stays far below this.
+PROJECTION_TOLERANCE = 1e-6
 SATURATION_WARNING_SHARE = 0.10
 GATE_NAMES = ("i", "f", "c", "o")
 # How each gate is written on screen: the candidate is c̃ wherever a person reads it (c is the cell
@@ -222,6 +225,8 @@ def regularizer(ctx: Context, name: str) -> Effect:
         symbol = {"kernel": "K", "recurrent_kernel": "R", "bias": "b"}[WEIGHT_OF[name]]
         formula, value = _regularizer_formula(reg, weight, symbol)
         lines = [f"{formula} = {value:.6g}, added to the training loss (the forward pass is unchanged)."]
+    if value == 0.0:
+        lines.append("This penalty is 0: it adds nothing to the loss (a factor of 0, or weights that are all zero).")
     lines.append(f"All loss terms the layer holds (layer.losses) add up to {keras_total:.6g}.")
     return Effect(name, f"{name}: the loss term it adds", lines, data={"losses": {name: value}, "keras_total": keras_total})
 
@@ -262,28 +267,34 @@ def constraints(ctx: Context, names: list[str]) -> list[Effect]:
     keras, tf = ctx.keras, ctx.tf
     layer, model = ctx.variant()
     before = {w.name: np.asarray(w.numpy()) for w in layer.weights}
-    optimizer = keras.optimizers.SGD(learning_rate=0.1)
+    optimizer = keras.optimizers.SGD(learning_rate=LEARNING_RATE)
     target = [np.zeros_like(o) for o in ctx.outputs]
     with tf.GradientTape() as tape:
         returned = model(ctx.x, training=False)
         returned = list(returned) if isinstance(returned, (list, tuple)) else [returned]
         loss = sum(tf.reduce_mean(tf.square(r - t)) for r, t in zip(returned, target))
-    optimizer.apply_gradients(zip(tape.gradient(loss, layer.trainable_weights), layer.trainable_weights))
+    gradients = tape.gradient(loss, layer.trainable_weights)
+    # Plain SGD: what each weight would be after the step had no constraint projected it.
+    unprojected = {w.name: before[w.name] - LEARNING_RATE * np.asarray(g) for w, g in zip(layer.trainable_weights, gradients)}
+    optimizer.apply_gradients(zip(gradients, layer.trainable_weights))
     after = {w.name: np.asarray(w.numpy()) for w in layer.weights}
     for name in active:
         weight = WEIGHT_OF[name]
         constraint = ctx.layer_kwargs[name]
         label, value_before, holds_before = _constraint_statistic(constraint, before[weight])
         _, value_after, holds_after = _constraint_statistic(constraint, after[weight])
+        moved = np.abs(after[weight].astype(np.float64) - unprojected[weight]) > PROJECTION_TOLERANCE
         lines = [
-            f"One SGD step (learning rate 0.1, target zeros, mean squared error) on a copy of the layer; "
+            f"One SGD step (learning rate {LEARNING_RATE:g}, target zeros, mean squared error) on a copy of the layer; "
             f"Keras projects {weight} only after the update, not at build.",
             f"{label}: before the step {value_before:.6g} ({'holds' if holds_before else 'violated'}), "
             f"after {value_after:.6g} ({'holds' if holds_after else 'violated'}).",
+            f"The projection moved {int(moved.sum())} of {moved.size} entries of {weight}." if moved.any() else
+            f"It never bound: the stepped {weight} already satisfied it, so here it changed nothing.",
         ]
         effects.append(Effect(name, f"{name}: {weight} before and after one training step", lines,
                               [(f"{weight} before", before[weight]), (f"{weight} after", after[weight])],
-                              {"weight": weight, "statistic": label,
+                              {"weight": weight, "statistic": label, "bound": bool(moved.any()), "projected_entries": int(moved.sum()),
                                "before": {"value": value_before, "holds": holds_before, "values": before[weight].tolist()},
                                "after": {"value": value_after, "holds": holds_after, "values": after[weight].tolist()}}))
     return effects

@@ -127,6 +127,58 @@ def test_constraints_hold_after_one_step(run_json):
     assert np.linalg.norm(np.array(bias["after"]["values"])) == pytest.approx(1.0, abs=1e-5)
 
 
+def _unconstrained_step(keras, doc):
+    """The same SGD step as the demonstration, redone with Keras directly on a layer without constraints."""
+    import tensorflow as tf
+
+    x = np.array(doc["input"]["values"], dtype=np.float32)
+    _, layer, model = keras_direct(keras, x, units=3)
+    layer.set_weights([np.array(w["values"], dtype=np.float32) for w in doc["weights"]])
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(model(x)))
+    variables = layer.trainable_weights
+    keras.optimizers.SGD(learning_rate=0.1).apply_gradients(zip(tape.gradient(loss, variables), variables))
+    return {w.name: np.asarray(w.numpy()) for w in layer.weights}
+
+
+@pytest.mark.parametrize(
+    ("flag", "spec", "weight", "binds"),
+    [("--kernel-constraint", "max_norm(0.5)", "kernel", True), ("--recurrent-constraint", "max_norm(1.0)", "recurrent_kernel", False)],
+)
+def test_the_run_says_whether_a_constraint_bound(keras, invoke, run_json, flag, spec, weight, binds):
+    doc = run_json(flag, spec)
+    effect = doc["effects"][flag[2:].replace("-", "_")]
+    free = _unconstrained_step(keras, doc)[weight]
+    after = np.array(effect["after"]["values"])
+    assert effect["bound"] is binds and (not np.allclose(after, free, atol=1e-6)) is binds
+    assert effect["projected_entries"] == int(np.sum(np.abs(after - free) > 1e-6))
+    out = " ".join(invoke(flag, spec).stdout.replace("│", " ").split())
+    assert ("It never bound" in out) is not binds
+
+
+def test_the_run_says_when_a_penalty_is_zero(invoke):
+    out = " ".join(invoke("--kernel-regularizer", "l2(0)").stdout.replace("│", " ").split())
+    assert "This penalty is 0: it adds nothing to the loss" in out
+    assert "This penalty is 0" not in invoke("--kernel-regularizer", "l2(0.01)").stdout
+
+
+@pytest.mark.parametrize(
+    ("flag", "name", "wanted"),
+    [("--kernel-initializer", "constant", "constant(0.5)"), ("--bias-initializer", "Constant()", "constant(0.5)"),
+     ("--kernel-regularizer", "l1_l2", "l1_l2(l1=0.01, l2=0.01)"), ("--activity-regularizer", "L1L2()", "l1_l2(l1=0.01, l2=0.01)")],
+)
+def test_names_that_would_do_nothing_are_refused_as_keras_refuses_them(keras, invoke, flag, name, wanted):
+    result = invoke(flag, name)
+    assert result.exit_code == 2 and wanted in result.stderr
+    # The reasons given hold on the installed Keras.
+    with pytest.raises(KeyError):
+        keras.initializers.get("constant")
+    assert keras.initializers.Constant().get_config()["value"] == 0
+    with pytest.raises(ValueError):
+        keras.regularizers.get("l1_l2")
+    assert keras.regularizers.l1_l2().get_config() == {"l1": 0.0, "l2": 0.0}
+
+
 def test_initializer_statistics_and_orthogonality(run_json):
     doc = run_json("--kernel-initializer", "random_normal(stddev=0.05, seed=1)", "--recurrent-initializer", "orthogonal", "--units", "4")
     w = weights(doc)
