@@ -68,7 +68,10 @@ _CONSTANT = ("its value, e.g. constant(0.5)", "Keras's own string 'constant' fai
              "KeyError: 'value') and Constant() without a value fills zeros")
 _L1_L2 = ("its factors, e.g. l1_l2(l1=0.01, l2=0.01)", "without them both are 0 in Keras 3, a penalty of nothing, "
           "and Keras refuses the string 'l1_l2'")
-NEEDS_ARGUMENTS: dict[str, tuple[str, str]] = {"constant": _CONSTANT, "Constant": _CONSTANT, "l1_l2": _L1_L2, "L1L2": _L1_L2}
+_L1L2_STRING = (_L1_L2[0], "Keras reads the string 'l1l2' as both factors 0, a penalty of nothing")
+NEEDS_ARGUMENTS: dict[str, tuple[str, str]] = {
+    "constant": _CONSTANT, "Constant": _CONSTANT, "l1_l2": _L1_L2, "L1L2": _L1_L2, "l1l2": _L1L2_STRING,
+}
 
 # The public classes of keras.initializers / regularizers / constraints, in both spellings.
 INITIALIZERS: tuple[str, ...] = (
@@ -176,7 +179,7 @@ ARGUMENTS: tuple[Argument, ...] = (
     _arg("return_sequences", Kind.BOOL, False, Panel.SHAPE,
          "Return h for every timestep instead of only the last one."),
     _arg("return_state", Kind.BOOL, False, Panel.SHAPE,
-         "Also return the final h and c: [output, h, c]."),
+         "Also return the final h and c: (output, h, c)."),
     _arg("go_backwards", Kind.BOOL, False, Panel.STATE,
          "Read the sequence from the last timestep to the first."),
     _arg("stateful", Kind.BOOL, False, Panel.STATE,

@@ -64,9 +64,11 @@ class LSTMConfig:
             )
         if self.values["time_major"] is False:
             notes.append("--no-time-major is Keras 2's default layout; Keras 3 removed the argument, so nothing changes.")
-        for name in ("dropout", "recurrent_dropout"):
-            if self.values[name] == 1.0:
-                notes.append(f"--{name.replace('_', '-')} 1.0: Keras treats a rate of exactly 1 as no dropout at all.")
+        if self.values["dropout"] == 1.0:
+            notes.append("--dropout 1.0: Keras's generic loop drops nothing at a rate of exactly 1, but where it runs "
+                         "cuDNN (a GPU) it zeroes the whole input first.")
+        if self.values["recurrent_dropout"] == 1.0:
+            notes.append("--recurrent-dropout 1.0: Keras treats a rate of exactly 1 as no recurrent dropout at all.")
         return notes
 
 
@@ -134,11 +136,11 @@ def _spec(argument: Argument, raw: object) -> Spec | None:
             raise UsageError(f"{argument.flag} can't be none: every weight needs an initializer, e.g. zeros")
         return None
     names = VOCABULARY[argument.kind]
-    if spec.name not in names:
-        raise UsageError(unknown_name_message(argument.flag, what, spec.name, names))
     if spec.name in NEEDS_ARGUMENTS and not spec.args and not spec.kwargs:
         needs, why = NEEDS_ARGUMENTS[spec.name]
         raise UsageError(f"{argument.flag} {spec.name} needs {needs}: {why}")
+    if spec.name not in names:
+        raise UsageError(unknown_name_message(argument.flag, what, spec.name, names))
     return spec
 
 

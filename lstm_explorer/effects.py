@@ -96,7 +96,8 @@ def dropout(ctx: Context, name: str) -> Effect:
         f"Masks seeded by --seed {seed}." if seed is not None else "Masks drawn from the global random state fixed by --random-seed.",
     ]
     if rate == 1.0:
-        lines.append("A rate of exactly 1.0 is a no-op in Keras: nothing is dropped.")
+        cudnn_case = "; where cuDNN runs, on a GPU, the input is zeroed instead" if name == "dropout" else ""
+        lines.append(f"At a rate of exactly 1.0 Keras's generic loop drops nothing (it applies dropout only below 1){cudnn_case}.")
     lines.append("Keras would silently clamp a rate outside [0, 1]; this tool refuses one instead.")
     if rate > 0 and changed == 0 and rate < 1.0:
         lines.append("No entry changed: with few features and a small batch the mask has few bits; try --batch 8.")
@@ -141,10 +142,10 @@ def return_state(ctx: Context, name: str) -> Effect:
     diff = _max_diff(last, h)
     equal = bool(np.array_equal(last, h))
     lines = [
-        f"return_state gives [output, h, c]; h equals the last output: {equal} (max |Δ| = {diff:.3g}).",
+        f"return_state gives the tuple (output, h, c); h equals the last output: {equal} (max |Δ| = {diff:.3g}).",
         "c, the cell state, is returned nowhere else.",
     ]
-    return Effect(name, "return_state: [output, h, c]", lines, [("h", h), ("c", c)],
+    return Effect(name, "return_state: (output, h, c)", lines, [("h", h), ("c", c)],
                   {"h": h.tolist(), "c": c.tolist(), "h_equals_last_output": equal, "max_abs_diff": diff})
 
 
