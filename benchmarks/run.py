@@ -3,7 +3,7 @@
 Whole processes, one warm-up each, then interleaved runs; medians of wall time and of peak memory
 (max RSS), each group's ratios against its own baseline measured in the same run:
 
-  startup   --help and explain against `python -c "import typer, rich"`     target ≤ 1.5×
+  startup   --help, explain and --version against `import typer, rich`      target ≤ 1.5×
   run       the default run and its --json against the plain Keras script   target ≤ 1.0×
             (benchmarks/tutorial_keras.py) and against `import tensorflow`  target ≤ 1.15×
   features  trace, --show-effects and vary units 1 … 16 against the run    ≤ 1.1×, 1.5×, 1.3×
@@ -35,6 +35,7 @@ GROUPS = {
         "python -c 'import typer, rich'": [PY, "-c", "import typer, rich"],
         "lstm-explore --help": [*TOOL, "--help"],
         "lstm-explore explain dropout": [*TOOL, "explain", "dropout"],
+        "lstm-explore --version": [*TOOL, "--version"],
     },
     "run": {
         "plain Keras script (tutorial_keras.py)": [PY, str(HERE / "tutorial_keras.py")],
@@ -52,6 +53,7 @@ GROUPS = {
 TARGETS = {
     "lstm-explore --help": 1.5,
     "lstm-explore explain dropout": 1.5,
+    "lstm-explore --version": 1.5,
     "lstm-explore --units 3 --return-sequences": 1.0,
     "lstm-explore --units 3 --return-sequences --json": 1.0,
     "lstm-explore trace --units 3": 1.1,

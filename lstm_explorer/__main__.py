@@ -1,7 +1,8 @@
 """The console script's entry point, and `python -m lstm_explorer`.
 
-`explain` is dispatched before the model commands are even imported: building them (four commands
-with forty-odd flags each) would cost explain a noticeable share of its start-up for nothing.
+`explain` and a lone `--version` are dispatched before the model commands are even imported:
+building them (four commands with forty-odd flags each) would cost both a noticeable share of their
+start-up for nothing.
 Ctrl-C during these imports, before the command line's own handling, still ends in one line.
 
 Once a command that loaded TensorFlow is done, the process ends at once (`os._exit`) instead of
@@ -20,15 +21,19 @@ def main() -> None:
             from lstm_explorer.cli_explain import explain_app
 
             explain_app(args=sys.argv[2:], prog_name="lstm-explore explain")
+        elif sys.argv[1:] == ["--version"]:
+            from lstm_explorer.cli_core import write_versions
+
+            raise SystemExit(write_versions())
         else:
             from lstm_explorer.cli import app
 
             app()
     except KeyboardInterrupt:
-        from lstm_explorer.errors import INTERRUPTED
+        from lstm_explorer.errors import INTERRUPTED, ExitStatus
 
         sys.stderr.write(f"Error: {INTERRUPTED}\n")
-        raise SystemExit(130) from None
+        raise SystemExit(ExitStatus.INTERRUPTED) from None
     except SystemExit as ending:
         if "tensorflow" in sys.modules:
             _end_now(ending.code)
@@ -36,7 +41,9 @@ def main() -> None:
 
 
 def _end_now(code: object) -> None:
-    status = 0 if code is None else code if isinstance(code, int) else 1
+    from lstm_explorer.errors import ExitStatus
+
+    status = ExitStatus.OK if code is None else code if isinstance(code, int) else ExitStatus.FAILURE
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

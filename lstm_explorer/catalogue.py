@@ -62,6 +62,9 @@ UNUSABLE_ACTIVATIONS: dict[str, str] = {
     "threshold": "threshold needs its own threshold and default_value arguments",
 }
 
+# What --random-seed (keras.utils.set_random_seed) is when not given: the same command, the same numbers.
+DEFAULT_RANDOM_SEED = 42
+
 # Names the command line takes only as a call with arguments: written bare (or called empty) they
 # would silently do nothing, where Keras's own string lookup fails.
 _CONSTANT = ("its value, e.g. constant(0.5)", "Keras's own string 'constant' fails (initializers.get raises "
@@ -122,6 +125,10 @@ class Argument:
     keras_default: object = None
     removed_in_keras3: bool = False
     kwargs_only: bool = False
+    # The weight an initializer, regularizer or constraint acts on (a name in WEIGHTS).
+    weight: str | None = None
+    # Whether torch.nn.LSTM has a switch for it; `code --framework torch` lists the others.
+    torch_switch: bool = False
 
     @property
     def flag(self) -> str:
@@ -132,6 +139,12 @@ class Argument:
         """Whether `keras.layers.LSTM.__init__` names it (the Keras 2 leftovers are not)."""
         return not (self.removed_in_keras3 or self.kwargs_only)
 
+    @property
+    def shares_weights_in_vary(self) -> bool:
+        """Whether `vary` may start every row from the first row's weights: not when the argument
+        itself decides the initial weights (an initializer, or unit_forget_bias)."""
+        return self.kind is not Kind.INITIALIZER and self.name != "unit_forget_bias"
+
 
 def _arg(name: str, kind: Kind, default: object, panel: Panel, summary: str, **extra: object) -> Argument:
     extra.setdefault("keras_default", default)
@@ -141,35 +154,45 @@ def _arg(name: str, kind: Kind, default: object, panel: Panel, summary: str, **e
 ARGUMENTS: tuple[Argument, ...] = (
     _arg("units", Kind.POSITIVE_INT, 3, Panel.SHAPE,
          "Size of the hidden state h and cell state c (not the number of timesteps).",
-         keras_default=REQUIRED),
+         keras_default=REQUIRED, torch_switch=True),
     _arg("activation", Kind.ACTIVATION, "tanh", Panel.ACTIVATIONS,
          "Squashes the candidate c̃ and the cell state on its way to h; 'none' means linear."),
     _arg("recurrent_activation", Kind.ACTIVATION, "sigmoid", Panel.ACTIVATIONS,
          "The gates' activation: input i, forget f and output o."),
     _arg("use_bias", Kind.BOOL, True, Panel.SHAPE,
-         "Add a bias vector b to every gate (4 × units parameters)."),
+         "Add a bias vector b to every gate (4 × units parameters).",
+         torch_switch=True),
     _arg("kernel_initializer", Kind.INITIALIZER, "glorot_uniform", Panel.INITIALIZERS,
-         "Initial values of the input kernel K (input_dim × 4·units)."),
+         "Initial values of the input kernel K (input_dim × 4·units).",
+         weight="kernel"),
     _arg("recurrent_initializer", Kind.INITIALIZER, "orthogonal", Panel.INITIALIZERS,
-         "Initial values of the recurrent kernel R (units × 4·units)."),
+         "Initial values of the recurrent kernel R (units × 4·units).",
+         weight="recurrent_kernel"),
     _arg("bias_initializer", Kind.INITIALIZER, "zeros", Panel.INITIALIZERS,
-         "Initial values of the bias b (4·units)."),
+         "Initial values of the bias b (4·units).",
+         weight="bias"),
     _arg("unit_forget_bias", Kind.BOOL, True, Panel.INITIALIZERS,
          "Start the forget gate's bias at 1, whatever the bias initializer gives."),
     _arg("kernel_regularizer", Kind.REGULARIZER, None, Panel.REGULARIZERS,
-         "Penalty on K added to the training loss."),
+         "Penalty on K added to the training loss.",
+         weight="kernel"),
     _arg("recurrent_regularizer", Kind.REGULARIZER, None, Panel.REGULARIZERS,
-         "Penalty on R added to the training loss."),
+         "Penalty on R added to the training loss.",
+         weight="recurrent_kernel"),
     _arg("bias_regularizer", Kind.REGULARIZER, None, Panel.REGULARIZERS,
-         "Penalty on b added to the training loss."),
+         "Penalty on b added to the training loss.",
+         weight="bias"),
     _arg("activity_regularizer", Kind.REGULARIZER, None, Panel.REGULARIZERS,
          "Penalty on the layer's output, divided by the batch size."),
     _arg("kernel_constraint", Kind.CONSTRAINT, None, Panel.CONSTRAINTS,
-         "Projection applied to K after each optimizer step."),
+         "Projection applied to K after each optimizer step.",
+         weight="kernel"),
     _arg("recurrent_constraint", Kind.CONSTRAINT, None, Panel.CONSTRAINTS,
-         "Projection applied to R after each optimizer step."),
+         "Projection applied to R after each optimizer step.",
+         weight="recurrent_kernel"),
     _arg("bias_constraint", Kind.CONSTRAINT, None, Panel.CONSTRAINTS,
-         "Projection applied to b after each optimizer step."),
+         "Projection applied to b after each optimizer step.",
+         weight="bias"),
     _arg("dropout", Kind.RATE, 0.0, Panel.DROPOUT,
          "Fraction of the input x_t dropped in training mode only."),
     _arg("recurrent_dropout", Kind.RATE, 0.0, Panel.DROPOUT,
@@ -177,9 +200,11 @@ ARGUMENTS: tuple[Argument, ...] = (
     _arg("seed", Kind.SEED, None, Panel.DROPOUT,
          "Seed of the dropout masks (the weights use --random-seed)."),
     _arg("return_sequences", Kind.BOOL, False, Panel.SHAPE,
-         "Return h for every timestep instead of only the last one."),
+         "Return h for every timestep instead of only the last one.",
+         torch_switch=True),
     _arg("return_state", Kind.BOOL, False, Panel.SHAPE,
-         "Also return the final h and c: (output, h, c)."),
+         "Also return the final h and c: (output, h, c).",
+         torch_switch=True),
     _arg("go_backwards", Kind.BOOL, False, Panel.STATE,
          "Read the sequence from the last timestep to the first."),
     _arg("stateful", Kind.BOOL, False, Panel.STATE,
@@ -193,10 +218,49 @@ ARGUMENTS: tuple[Argument, ...] = (
          kwargs_only=True),
     _arg("time_major", Kind.TIME_MAJOR, None, Panel.STATE,
          "Keras 2's (timesteps, batch, features) layout; removed in Keras 3.",
-         removed_in_keras3=True),
+         removed_in_keras3=True, torch_switch=True),
 )
 
 BY_NAME: dict[str, Argument] = {argument.name: argument for argument in ARGUMENTS}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One of the four column blocks of K, R and b, in Keras's order.
+
+    `key` is its name in JSON documents (gate_columns, per-gate statistics); `symbol` is how every
+    view writes it, so the candidate is c̃ on screen and never confused with the cell state c.
+    """
+
+    key: str
+    symbol: str
+    meaning: str
+
+
+GATES: tuple[Gate, ...] = (
+    Gate("i", "i", "input gate"),
+    Gate("f", "f", "forget gate"),
+    Gate("c", "c̃", "candidate"),
+    Gate("o", "o", "output gate"),
+)
+GATE_SYMBOLS: dict[str, str] = {gate.key: gate.symbol for gate in GATES}
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One of the layer's weights, as Keras names it, with its symbol in the equations."""
+
+    name: str
+    symbol: str
+    meaning: str
+
+
+WEIGHTS: tuple[Weight, ...] = (
+    Weight("kernel", "K", "K: input x_t → the four gates"),
+    Weight("recurrent_kernel", "R", "R: previous h → the four gates"),
+    Weight("bias", "b", "b: one bias per gate and unit"),
+)
+WEIGHT_BY_NAME: dict[str, Weight] = {weight.name: weight for weight in WEIGHTS}
 
 # What `vary` tries when no values are given; numbers and specs need values from the user.
 VARY_DEFAULTS: dict[str, tuple[str, ...]] = {

@@ -17,13 +17,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from lstm_explorer.catalogue import ARGUMENTS, VOCABULARY, Argument, Kind, Panel
+from lstm_explorer.catalogue import ARGUMENTS, DEFAULT_RANDOM_SEED, VOCABULARY, Argument, Kind, Panel
 from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup
 from lstm_explorer.cli_explain import EXPLAIN, explain
-from lstm_explorer.errors import UsageError, shorten
+from lstm_explorer.errors import UsageError
 
-DEFAULT_RANDOM_SEED = 42
-MAX_RANDOM_SEED = 2**32 - 1
 
 
 def _help(argument: Argument) -> str:
@@ -122,20 +120,14 @@ def lstm_command(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @dataclass(frozen=True)
 class Request:
-    """What a model-building command was asked for, validated."""
+    """How a command was asked to run: the library's keyword arguments, and where the result goes."""
 
-    config: Any
-    data: Any
-    random_seed: int
-    training: bool
+    arguments: dict[str, object]
+    options: dict[str, Any]
     json_output: bool
     verbose: bool
     output: Path | None
     force: bool
-    bound: int | None
-
-    def check_memory(self, config: Any, *, trace: bool = True, effects: bool = False, what: str = "this configuration") -> None:
-        check_memory(config, self.data.values.shape, self.bound, self.json_output, trace=trace, effects=effects, what=what)
 
     def deliver(self, text: str | None = None, draw: Callable[[Any], None] | None = None) -> None:
         """Print the result, or write the same content to --output in one piece."""
@@ -157,48 +149,23 @@ class Request:
         write_atomically(self.output, "--output", self.force, lambda temporary: Path(temporary).write_text(content, encoding="utf-8"))
 
 
-def prepare(ctx: typer.Context, options: dict[str, Any], *, trace: bool = True, effects: bool = False) -> Request:
-    """Validate every flag and check the memory estimate, before TensorFlow is loaded or input made."""
-    from lstm_explorer import inputs, limits
-    from lstm_explorer.config import build_config
-
-    config = build_config({a.name: options[a.name] for a in ARGUMENTS}, explicit_arguments(ctx))
-    random_seed = options["random_seed"]
-    if not 0 <= random_seed <= MAX_RANDOM_SEED:
-        raise UsageError(f"--random-seed must be between 0 and {MAX_RANDOM_SEED}, got {random_seed}")
-    bound = limits.parse_bound(options["max_memory"])
-    sizes = {"--batch": options["batch"], "--timesteps": options["timesteps"], "--features": options["features"]}
-    given = [flag for flag, size in sizes.items() if size is not None]
-    input_path = options["input_path"]
-    if input_path is not None and given:
-        raise UsageError(f"--input can't be combined with {', '.join(given)}: the file fixes the shape")
+def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
+    """The flags as the library takes them; a refused --output destination is reported before any work."""
     output = None
+    input_path = options["input_path"]
     if options["output"] is not None:
         from lstm_explorer.files import check_target
 
         protected = (Path(input_path),) if input_path else ()
         output = check_target(options["output"], "--output", options["force"], protected=protected)
-    data = inputs.load(input_path, bound) if input_path is not None else None
-    shape = data.values.shape if data is not None else inputs.generated_shape(options["batch"], options["timesteps"], options["features"])
-    check_memory(config, shape, bound, options["json_output"], trace=trace, effects=effects)
-    if data is None:
-        data = inputs.generated(*shape) if given else inputs.tutorial_sample()
-    if options["scale"]:
-        data = inputs.scaled(data)
-    return Request(config, data, random_seed, options["training"], options["json_output"], options["verbose"] or options["debug"],
-                   output, options["force"], bound)
-
-
-def check_memory(config: Any, shape: tuple[int, ...], bound: int | None, json_output: bool, *,
-                 trace: bool, effects: bool, what: str = "this configuration") -> None:
-    """Refuse a run whose estimated memory is over the bound (see `lstm_explorer.limits`)."""
-    from lstm_explorer import limits
-
-    batch, timesteps, features = shape
-    needed = limits.estimate(limits.Shape(batch, timesteps, features, int(config["units"])),
-                             use_bias=bool(config["use_bias"]), return_sequences=bool(config["return_sequences"]),
-                             trace=trace, effects=effects, json_output=json_output)
-    limits.check(needed, bound, what)
+    explicit = explicit_arguments(ctx)
+    library = {
+        "input": input_path, "batch": options["batch"], "timesteps": options["timesteps"], "features": options["features"],
+        "scale": options["scale"], "random_seed": options["random_seed"], "training": options["training"],
+        "max_memory": options["max_memory"], "verbose": options["verbose"] or options["debug"],
+    }
+    arguments = {a.name: options[a.name] for a in ARGUMENTS if a.name in explicit}
+    return Request(arguments, library, options["json_output"], library["verbose"], output, options["force"])  # type: ignore[arg-type]
 
 
 def explicit_arguments(ctx: typer.Context) -> frozenset[str]:
@@ -214,7 +181,7 @@ IO = Panel.IO.value
 app = typer.Typer(
     cls=ExplorerGroup,
     invoke_without_command=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -238,36 +205,30 @@ def run_command(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from lstm_explorer import engine
-    from lstm_explorer.effects import DEMONSTRABLE
+    from lstm_explorer import api
 
-    explicit = explicit_arguments(ctx)
-    demonstrations = DEMONSTRABLE if show_effects else explicit & DEMONSTRABLE
-    request = prepare(ctx, options, effects=bool(demonstrations))
+    asked = request(ctx, options)
     if plot is not None:
         from lstm_explorer.render.plot import check_target
 
         protected = (Path(options["input_path"]),) if options["input_path"] else ()
-        if request.output is not None and Path(plot).absolute() == request.output.absolute():
+        if asked.output is not None and Path(plot).absolute() == asked.output.absolute():
             raise UsageError("--plot and --output name the same file; give each its own")
-        plot_path = check_target(plot, request.force, protected)
-    result = engine.run(
-        request.config, request.data, random_seed=request.random_seed, training=request.training,
-        verbose=request.verbose, demonstrations=demonstrations,
-    )
+        plot_path = check_target(plot, asked.force, protected)
+    run = api.run(effects=True if show_effects else None, json_output=asked.json_output, **asked.options, **asked.arguments)
     if plot is not None:
         from lstm_explorer.render.plot import write_plot
 
-        write_plot(result, plot_path, request.force, request.verbose)
-        sys.stderr.write(f"Plot written to {plot_path}: h, c and every gate of sample {result.trace_sample} ({result.pass_name})\n")
-    if request.json_output:
+        write_plot(run.result, plot_path, asked.force, asked.verbose)
+        sys.stderr.write(f"Plot written to {plot_path}: h, c and every gate of sample {run.trace_sample} ({run.pass_name})\n")
+    if asked.json_output:
         from lstm_explorer.render.json_view import dumps
 
-        request.deliver(dumps(result))
+        asked.deliver(dumps(run.result))
         return
     from lstm_explorer.render.rich_view import render
 
-    request.deliver(draw=lambda console: render(result, console, show_all))
+    asked.deliver(draw=lambda console: render(run.result, console, show_all))
 
 
 app.callback()(run_command)
@@ -282,51 +243,26 @@ def vary(
     values: Annotated[Optional[list[str]], typer.Argument(help="Values to try; booleans, use_cudnn and activations have defaults.", show_default=False)] = None,
     **options: Any,
 ) -> None:
-    from lstm_explorer import engine
-    from lstm_explorer.catalogue import BY_NAME, VARY_DEFAULTS, Kind, lookup
-    from lstm_explorer.config import build_config, parse_value
-
-    request = prepare(ctx, options, trace=False)
-    target = lookup(argument)
-    if target is None:
-        from lstm_explorer.explain import resolve
-
-        resolve(argument, "vary")
-    if target is None or target.kind is Kind.TIME_MAJOR:
-        raise UsageError(f"vary: {shorten(argument)} was removed in Keras 3 and can't be varied")
-    texts = list(values or VARY_DEFAULTS.get(target.name, ()))
-    if not texts:
-        raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} " + {
-            Kind.POSITIVE_INT: "1 2 4 8", Kind.RATE: "0 0.25 0.5", Kind.SEED: "1 2 3",
-        }.get(target.kind, "'l2(0.01)' 'l2(0.1)'"))
-    base = {a.name: request.config[a.name] for a in BY_NAME.values()}
-    configs = []
-    for text in texts:
-        try:
-            configs.append((text, build_config({**base, target.name: parse_value(target, text)}, request.config.explicit | {target.name})))
-        except UsageError as error:
-            raise UsageError(error.args[0] if str(error).startswith("vary ") else f"vary {target.name} {shorten(text)!r}: {error}") from None
-    for text, config in configs:
-        request.check_memory(config, trace=False, what=f"vary {target.name} {shorten(text)}")
-    share = target.kind is not Kind.INITIALIZER and target.name != "unit_forget_bias"
     from rich.progress import Progress
 
+    from lstm_explorer import api
     from lstm_explorer.render.console import make_console
     from lstm_explorer.render.text import colour_off
 
+    asked = request(ctx, options)
     err = make_console(stderr=True)
-    with Progress(console=err, transient=True, disable=request.json_output or not err.is_terminal or colour_off()) as bar:
-        task = bar.add_task(f"vary {target.name}", total=len(configs))
-        rows = engine.sweep(configs, request.data, random_seed=request.random_seed, share_weights=share, training=request.training,
-                            verbose=request.verbose, progress=lambda: bar.advance(task))
-    from lstm_explorer.render.vary_view import render_vary, vary_document
-
-    if request.json_output:
+    with Progress(console=err, transient=True, disable=asked.json_output or not err.is_terminal or colour_off()) as bar:
+        task = bar.add_task(f"vary {argument}", total=None)
+        swept = api.vary(argument, values, json_output=asked.json_output, **asked.options, **asked.arguments,
+                         progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if asked.json_output:
         from lstm_explorer.render.json_view import json_text
 
-        request.deliver(json_text(vary_document(target.name, rows, request.random_seed, share, request.training)))
+        asked.deliver(json_text(swept.to_dict()))
         return
-    request.deliver(draw=lambda console: render_vary(target.name, rows, request.random_seed, share, request.training, console))
+    from lstm_explorer.render.vary_view import render_vary
+
+    asked.deliver(draw=lambda console: render_vary(swept.argument, swept.rows, swept.random_seed, swept.shared, swept.training, console))
 
 
 @app.command(cls=ExplorerCommand, help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM.")
@@ -336,30 +272,10 @@ def code(
     framework: Annotated[str, typer.Option(help="keras: the script that reproduces the tool's numbers; torch: the nearest torch.nn.LSTM with these weights.", rich_help_panel=IO)] = "keras",
     **options: Any,
 ) -> None:
-    from lstm_explorer import export
+    from lstm_explorer import api
 
-    choice = framework.strip().lower()
-    if choice not in ("keras", "torch"):
-        raise UsageError(f"--framework must be keras or torch, got {shorten(framework)!r}")
-    request = prepare(ctx, options, trace=choice == "torch")
-    names = ["sequence" if request.config["return_sequences"] else "last_output"]
-    names += ["final_h", "final_c"] if request.config["return_state"] else []
-    if choice == "keras":
-        request.deliver(export.keras_script(request.config, request.data.values, request.random_seed, names, request.training))
-        return
-    if request.training and (request.config["dropout"] or request.config["recurrent_dropout"]):
-        raise UsageError(
-            "code --framework torch --training: torch.nn.LSTM has no input or recurrent dropout (its dropout "
-            "acts between stacked layers), so no PyTorch script reproduces Keras's training pass; "
-            "drop --training, or use --framework keras"
-        )
-    from lstm_explorer import engine
-    from lstm_explorer.explain import texts
-
-    result = engine.run(request.config, request.data, random_seed=request.random_seed, verbose=request.verbose)
-    weights = {w.name: w.values for w in result.weights}
-    notes = {name: str(entry["pytorch"]) for name, entry in texts("en").items() if isinstance(entry, dict) and "pytorch" in entry}
-    request.deliver(export.torch_script(request.config, request.data.values, weights, notes))
+    asked = request(ctx, options)
+    asked.deliver(api.export(framework=framework, **asked.options, **asked.arguments))
 
 
 @app.command(cls=ExplorerCommand, help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.")
@@ -370,25 +286,21 @@ def trace(
     unit: Annotated[Optional[int], typer.Option(help="Show only this unit (default: every unit).", rich_help_panel=IO, show_default=False)] = None,
     **options: Any,
 ) -> None:
-    from lstm_explorer import engine
+    from lstm_explorer import api
 
-    request = prepare(ctx, options)
-    batch = request.data.values.shape[0]
-    units = int(request.config["units"])
-    if not 0 <= sample < batch:
-        raise UsageError(f"--sample must be between 0 and {batch - 1} (the batch has {batch} samples), got {sample}")
+    asked = request(ctx, options)
+    units = api.configuration(asked.arguments).units
     if unit is not None and not 0 <= unit < units:
         raise UsageError(f"--unit must be between 0 and {units - 1} (the layer has {units} units), got {unit}")
-    result = engine.run(request.config, request.data, random_seed=request.random_seed, training=request.training,
-                        verbose=request.verbose, trace_sample=sample)
-    from lstm_explorer.render.trace_view import render_trace, trace_document
+    traced = api.trace(sample=sample, json_output=asked.json_output, **asked.options, **asked.arguments)
+    if asked.json_output:
+        from lstm_explorer.render.json_view import json_text
 
-    if request.json_output:
-        from lstm_explorer.render.json_view import json_text, to_document
-
-        request.deliver(json_text({**to_document(result), "sample": sample, "steps": trace_document(result)}))
+        asked.deliver(json_text(traced.to_dict()))
         return
-    request.deliver(draw=lambda console: render_trace(result, list(range(units)) if unit is None else [unit], console))
+    from lstm_explorer.render.trace_view import render_trace
+
+    asked.deliver(draw=lambda console: render_trace(traced.result, list(range(units)) if unit is None else [unit], console))
 
 
 app.command(**EXPLAIN)(explain)  # type: ignore[arg-type]

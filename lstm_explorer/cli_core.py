@@ -1,6 +1,6 @@
-"""The Typer classes every command is built on: one-line errors and plain-text help.
+"""The Typer classes every command is built on: one-line errors, plain-text help and --version.
 
-Kept apart from the model commands so that `explain` can start without building them.
+Kept apart from the model commands so that `explain` and `--version` can start without building them.
 """
 
 from __future__ import annotations
@@ -12,18 +12,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from lstm_explorer.catalogue import Panel
-from lstm_explorer.errors import INTERRUPTED, ExplorerError, Interrupted
-
-# What a shell reports for a program ended by SIGINT or SIGPIPE (`yes | head -1`).
-INTERRUPTED_STATUS = 128 + 2
-SIGPIPE_STATUS = 128 + 13
+from lstm_explorer.errors import INTERRUPTED, ExitStatus, ExplorerError, Interrupted
+from lstm_explorer.versions import versions
 
 
 class OneLineErrors:
-    """Turns every failure into one `Error: …` line with exit status 2 (usage) or 1 (runtime).
+    """Turns every failure into one `Error: …` line with exit status USAGE (2) or FAILURE (1).
 
     Typer's own error box spans several lines; scripts and people both want one. Tracebacks appear
     only with --debug, which is looked for in the raw arguments because parsing may be what failed.
@@ -36,25 +33,25 @@ class OneLineErrors:
         try:
             outcome = super().main(args=argv, prog_name=prog_name or "lstm-explore", standalone_mode=False, **extra)  # type: ignore[misc]
         except KeyboardInterrupt:
-            outcome = INTERRUPTED_STATUS
+            outcome = ExitStatus.INTERRUPTED
         except _ReaderGone:
             _silence_stdout()
-            sys.exit(SIGPIPE_STATUS)
+            sys.exit(ExitStatus.READER_GONE)
         except typer.Abort:
             _report("aborted", debug=False)
-            sys.exit(1)
+            sys.exit(ExitStatus.FAILURE)
         except typer.TyperException as error:
             _report(error.format_message(), debug)
-            sys.exit(getattr(error, "exit_code", 2))
+            sys.exit(getattr(error, "exit_code", ExitStatus.USAGE))
         except ExplorerError as error:
             _report(str(error), debug)
             sys.exit(error.exit_code)
         except Exception as error:  # The last line of defence: never a bare traceback.
             _report(f"unexpected {type(error).__name__}: {error} (run again with --debug for the traceback)", debug)
-            sys.exit(1)
-        if outcome == INTERRUPTED_STATUS:  # Typer turns a Ctrl-C outside the command into this, silently.
+            sys.exit(ExitStatus.FAILURE)
+        if outcome == ExitStatus.INTERRUPTED:  # Typer turns a Ctrl-C outside the command into this, silently.
             _report(INTERRUPTED, debug=False)
-        sys.exit(outcome if isinstance(outcome, int) else 0)
+        sys.exit(outcome if isinstance(outcome, int) else ExitStatus.OK)
 
     def invoke(self, ctx: typer.Context) -> Any:
         """Ctrl-C and a closed pipe leave the command as our own exceptions: Typer would swallow theirs."""
@@ -80,7 +77,40 @@ class _ReaderGone(Exception):
     """stdout's reader closed the pipe (`| head -1`)."""
 
 
+def write_versions() -> ExitStatus:
+    """`lstm-explore --version`: one `name version` line each, so `head -1` gives the tool's own."""
+    text = "".join(f"{name} {version}\n" for name, version in versions().items())
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitStatus.READER_GONE
+    return ExitStatus.OK
+
+
+def _version_callback(ctx: typer.Context, _param: Any, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        ctx.exit(write_versions())
+
+
+# `lstm-explore --version` alone is answered by the entry point before any command is built; this
+# option is the same answer when other flags come with it, and what lists it in --help.
+VERSION_OPTION = TyperOption(
+    param_decls=["--version"], is_flag=True, expose_value=False, is_eager=True, callback=_version_callback,
+    help="Show the versions of lstm-explore, Keras and TensorFlow, and exit.",
+)
+
+
 class ExplorerGroup(OneLineErrors, TyperGroup):
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        """The group's flags with --version before --help: a real option, so --help lists it as it is."""
+        params = super().get_params(ctx)
+        help_option = self.get_help_option(ctx)
+        if params and params[-1] is help_option:
+            return [*params[:-1], VERSION_OPTION, help_option]
+        return [*params, VERSION_OPTION]
+
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         write_plain_help(self, ctx, formatter, self.commands)
 

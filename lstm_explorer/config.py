@@ -39,6 +39,13 @@ class LSTMConfig:
     def __getitem__(self, name: str) -> object:
         return self.values[name]
 
+    @property
+    def units(self) -> int:
+        """The one value every size depends on, typed (validation made it a positive int)."""
+        units = self.values["units"]
+        assert isinstance(units, int)
+        return units
+
     def is_default(self, name: str) -> bool:
         return self.values[name] == _defaults()[name]
 
@@ -79,9 +86,13 @@ def _validate(argument: Argument, raw: object) -> object:
             raise UsageError(f"{flag} must be a positive integer up to {MAX_SIZE}, got {shorten(str(raw))}")
         return raw
     if kind is Kind.BOOL:
-        return bool(raw)
+        if not isinstance(raw, bool):
+            raise UsageError(f"{flag} must be True or False, got {shorten(repr(raw))}")
+        return raw
     if kind is Kind.RATE:
-        value = float(raw)  # type: ignore[arg-type]
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise UsageError(f"{flag} must be a number between 0 and 1, got {shorten(repr(raw))}")
+        value = float(raw)
         if not math.isfinite(value) or not 0.0 <= value <= 1.0:
             raise UsageError(f"{flag} must be between 0 and 1, got {shorten(repr(raw))} (Keras would silently clamp it)")
         return value

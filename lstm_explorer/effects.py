@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from lstm_explorer.catalogue import ARGUMENTS, Kind
+from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, GATE_SYMBOLS, GATES, WEIGHT_BY_NAME, Kind
 from lstm_explorer.config import LSTMConfig
 
 SATURATION_MARGIN = 1e-3
@@ -22,16 +22,13 @@ LEARNING_RATE = 0.1
 # float32 rounding between Keras's update and the same step redone in NumPy stays far below this.
 PROJECTION_TOLERANCE = 1e-6
 SATURATION_WARNING_SHARE = 0.10
-GATE_NAMES = ("i", "f", "c", "o")
-# How each gate is written on screen: the candidate is c̃ wherever a person reads it (c is the cell
-# state); JSON keeps its documented keys ("c" in gate_columns and per_gate, "g" in trace steps).
-GATE_SYMBOLS = {"i": "i", "f": "f", "c": "c̃", "o": "o"}
-WEIGHT_OF = {
-    "kernel_regularizer": "kernel", "recurrent_regularizer": "recurrent_kernel", "bias_regularizer": "bias",
-    "kernel_constraint": "kernel", "recurrent_constraint": "recurrent_kernel", "bias_constraint": "bias",
-    "kernel_initializer": "kernel", "recurrent_initializer": "recurrent_kernel", "bias_initializer": "bias",
-}
 ORTHOGONAL_NAMES = {"orthogonal", "Orthogonal", "OrthogonalInitializer"}
+
+
+def _weight_of(argument: str) -> str:
+    weight = BY_NAME[argument].weight
+    assert weight is not None, argument
+    return weight
 
 
 @dataclass(frozen=True)
@@ -218,12 +215,12 @@ def regularizer(ctx: Context, name: str) -> Effect:
             f"({len(ctx.outputs)} here). It only enters the training loss."
         ]
         value = total
-    elif WEIGHT_OF[name] not in ctx.weights():
-        return Effect(name, f"{name}: nothing to penalise", [f"use_bias is off: there is no {WEIGHT_OF[name]}, so {name} adds no loss."],
+    elif _weight_of(name) not in ctx.weights():
+        return Effect(name, f"{name}: nothing to penalise", [f"use_bias is off: there is no {_weight_of(name)}, so {name} adds no loss."],
                       data={"losses": {}, "keras_total": keras_total})
     else:
-        weight = ctx.weights()[WEIGHT_OF[name]]
-        symbol = {"kernel": "K", "recurrent_kernel": "R", "bias": "b"}[WEIGHT_OF[name]]
+        weight = ctx.weights()[_weight_of(name)]
+        symbol = WEIGHT_BY_NAME[_weight_of(name)].symbol
         formula, value = _regularizer_formula(reg, weight, symbol)
         lines = [f"{formula} = {value:.6g}, added to the training loss (the forward pass is unchanged)."]
     if value == 0.0:
@@ -256,11 +253,11 @@ def _constraint_statistic(constraint: Any, weight: np.ndarray) -> tuple[str, flo
 def constraints(ctx: Context, names: list[str]) -> list[Effect]:
     """One real SGD step on a copy of the model; each constraint's promise checked before and after."""
     present = ctx.weights()
-    active = [n for n in names if ctx.layer_kwargs[n] is not None and WEIGHT_OF[n] in present]
+    active = [n for n in names if ctx.layer_kwargs[n] is not None and _weight_of(n) in present]
     effects = [
-        Effect(n, f"{n}: none", [f"No {n} set: the optimizer leaves {WEIGHT_OF[n]} unprojected."], data={})
+        Effect(n, f"{n}: none", [f"No {n} set: the optimizer leaves {_weight_of(n)} unprojected."], data={})
         if ctx.layer_kwargs[n] is None else
-        Effect(n, f"{n}: nothing to constrain", [f"use_bias is off: there is no {WEIGHT_OF[n]} for {n} to act on."], data={})
+        Effect(n, f"{n}: nothing to constrain", [f"use_bias is off: there is no {_weight_of(n)} for {n} to act on."], data={})
         for n in names if n not in active
     ]
     if not active:
@@ -280,7 +277,7 @@ def constraints(ctx: Context, names: list[str]) -> list[Effect]:
     optimizer.apply_gradients(zip(gradients, layer.trainable_weights))
     after = {w.name: np.asarray(w.numpy()) for w in layer.weights}
     for name in active:
-        weight = WEIGHT_OF[name]
+        weight = _weight_of(name)
         constraint = ctx.layer_kwargs[name]
         label, value_before, holds_before = _constraint_statistic(constraint, before[weight])
         _, value_after, holds_after = _constraint_statistic(constraint, after[weight])
@@ -307,13 +304,13 @@ def _gate_stats(values: np.ndarray, units: int) -> dict[str, dict[str, float]]:
         gate: {
             "mean": float(block.mean()), "std": float(block.std()), "min": float(block.min()), "max": float(block.max()),
         }
-        for gate, block in zip(GATE_NAMES, np.split(blocks, 4, axis=1))
+        for gate, block in zip((g.key for g in GATES), np.split(blocks, 4, axis=1))
     }
 
 
 def initializer(ctx: Context, name: str) -> Effect:
     units = int(ctx.config["units"])  # type: ignore[call-overload]
-    weight_name = WEIGHT_OF[name]
+    weight_name = _weight_of(name)
     weights = ctx.weights()
     if weight_name not in weights:
         return Effect(name, f"{name}: unused", [f"use_bias is off: there is no {weight_name} to initialize."], data={})

@@ -16,21 +16,14 @@ from typing import Any
 import numpy as np
 
 from lstm_explorer import checkpoint
-from lstm_explorer.catalogue import BY_NAME, SPEC_MODULES
+from lstm_explorer.catalogue import BY_NAME, GATES, SPEC_MODULES, WEIGHT_BY_NAME
 from lstm_explorer.config import LSTMConfig
-from lstm_explorer.effects import GATE_SYMBOLS, Context, Effect, cudnn_conditions, demonstrate, gpu_visible
+from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate, gpu_visible
 from lstm_explorer.errors import ExplorerError, RunFailure, UsageError
 from lstm_explorer.inputs import InputData
 from lstm_explorer.quiet import muted
-from lstm_explorer.reference import compare, lstm_forward
+from lstm_explorer.reference import Step, compare, lstm_forward
 from lstm_explorer.specs import Spec
-
-GATES: tuple[tuple[str, str], ...] = (
-    ("i", "input gate"),
-    ("f", "forget gate"),
-    ("c", "candidate"),
-    ("o", "output gate"),
-)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -67,27 +60,6 @@ class ReferenceCheck:
 
 
 @dataclass(frozen=True)
-class TraceStep:
-    """One timestep: the input, pre-activations z (4·units) and every gate and state.
-
-    The engine computes these for the whole batch; `sample` cuts out one sample's row of each.
-    """
-
-    t: int
-    x: np.ndarray
-    z: np.ndarray
-    i: np.ndarray
-    f: np.ndarray
-    g: np.ndarray
-    o: np.ndarray
-    c: np.ndarray
-    h: np.ndarray
-
-    def sample(self, b: int) -> TraceStep:
-        return TraceStep(self.t, *(getattr(self, k)[b] for k in ("x", "z", "i", "f", "g", "o", "c", "h")))
-
-
-@dataclass(frozen=True)
 class RunResult:
     """Everything one run produced, ready for any renderer."""
 
@@ -107,7 +79,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     reference: ReferenceCheck | None = None
-    trace: list[TraceStep] = field(default_factory=list)
+    trace: list[Step] = field(default_factory=list)
     trace_sample: int = 0
     dropout_masks: list[NamedArray] = field(default_factory=list)
 
@@ -138,7 +110,7 @@ def param_count(units: int, input_dim: int, use_bias: bool) -> ParamCount:
 
 def gate_columns(units: int) -> list[tuple[str, str, int, int]]:
     """Which columns of kernel, recurrent_kernel and bias belong to which gate: (gate, meaning, start, stop)."""
-    return [(gate, meaning, k * units, (k + 1) * units) for k, (gate, meaning) in enumerate(GATES)]
+    return [(gate.key, gate.meaning, k * units, (k + 1) * units) for k, gate in enumerate(GATES)]
 
 
 def clean_keras_message(error: BaseException) -> str:
@@ -244,7 +216,7 @@ def run(
         checkpoint.reached("call")
         outputs = _name_outputs(config, tensors)
         weights = [
-            NamedArray(w.name, _WEIGHT_MEANINGS.get(w.name, ""), np.asarray(w.numpy()))
+            NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy()))
             for w in layer.weights
         ]
         steps = trace_steps(keras, layer, x, masks)
@@ -318,6 +290,14 @@ class SweepRow:
     error: str | None = None
 
 
+def sweep_note(argument: str, training: bool) -> str | None:
+    """Why a dropout sweep at inference gives identical rows, and what to do about it."""
+    if training or argument not in ("dropout", "recurrent_dropout"):
+        return None
+    return (f"{argument} acts only in training mode, and this sweep called each layer for inference: every row is the "
+            "same. Add --training to see the dropout masks act.")
+
+
 def sweep(
     configs: list[tuple[str, LSTMConfig]],
     data: InputData,
@@ -368,7 +348,7 @@ def sweep(
     return rows
 
 
-def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, masks: dict[str, Any] | None = None) -> list[TraceStep]:
+def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, masks: dict[str, Any] | None = None) -> list[Step]:
     """Step the cell's own equations with Keras ops, in the order LSTMCell.call performs them.
 
     Same operations on the same tensors as the layer's call, with the dropout masks that call drew
@@ -404,7 +384,7 @@ def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, masks: dict[str, A
         o = cell.recurrent_activation(parts[3])
         h = o * cell.activation(c)
         z_all = np.concatenate([np.asarray(p) for p in parts], axis=1)
-        steps.append(TraceStep(t, x[:, t], z_all, *(np.asarray(v) for v in (i, f, g, o, c, h))))
+        steps.append(Step(t, x[:, t], z_all, *(np.asarray(v) for v in (i, f, g, o, c, h))))
     return steps
 
 
@@ -462,8 +442,8 @@ def _name_masks(masks: dict[str, Any]) -> list[NamedArray]:
         if drawn is None:
             continue
         if isinstance(drawn, (list, tuple)):
-            named += [NamedArray(f"{key}_mask_{gate}", f"multiplies {multiplies} for gate {GATE_SYMBOLS[gate]}", np.asarray(m))
-                      for (gate, _), m in zip(GATES, drawn)]
+            named += [NamedArray(f"{key}_mask_{gate.key}", f"multiplies {multiplies} for gate {gate.symbol}", np.asarray(m))
+                      for gate, m in zip(GATES, drawn)]
         else:
             named.append(NamedArray(f"{key}_mask", f"multiplies {multiplies} for every gate", np.asarray(drawn)))
     return named
@@ -494,13 +474,6 @@ def check_against_reference(
     if not ok and "sparsemax" in (config["activation"], config["recurrent_activation"]):
         note = "Keras's TensorFlow sparsemax does not follow the sparsemax definition (its rows need not sum to 1)."
     return ReferenceCheck(worst, ok, note)
-
-
-_WEIGHT_MEANINGS = {
-    "kernel": "K: input x_t → the four gates",
-    "recurrent_kernel": "R: previous h → the four gates",
-    "bias": "b: one bias per gate and unit",
-}
 
 
 def _name_outputs(config: LSTMConfig, arrays: list[np.ndarray]) -> list[NamedArray]:

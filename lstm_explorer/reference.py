@@ -3,8 +3,8 @@
 It takes the layer's own weights and nothing else from Keras: every activation is re-implemented
 here from its definition (with Keras's default parameters), and everything runs in float64.
 
-    z_t = x_t·K + h_{t-1}·R + b          split into four blocks in the order i, f, c, o
-    i_t = σ(z_i)   f_t = σ(z_f)   c̃_t = act(z_c)   o_t = σ(z_o)
+    z_t = x_t·K + h_{t-1}·R + b          split into four blocks in the order i, f, c̃, o
+    i_t = σ(z_i)   f_t = σ(z_f)   c̃_t = act(z_c̃)   o_t = σ(z_o)
     c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t
     h_t = o_t ⊙ act(c_t)
 """
@@ -97,7 +97,12 @@ def activation(name: str | None) -> Callable[[Array], Array]:
 
 @dataclass(frozen=True)
 class Step:
-    """Everything computed at one timestep (arrays of shape (batch, units), z of (batch, 4·units))."""
+    """Everything computed at one timestep: x, the pre-activations z (4·units, gates in the order
+    i, f, c̃, o), the gates i, f, g (the candidate c̃), o, and the new c and h.
+
+    The arrays hold the whole batch (batch, …); `sample` cuts out one sample's row of each. The
+    NumPy reference and the engine's Keras-side trace both produce these.
+    """
 
     t: int
     x: Array
@@ -108,6 +113,37 @@ class Step:
     o: Array
     c: Array
     h: Array
+
+    def sample(self, b: int) -> Step:
+        return Step(self.t, *(getattr(self, k)[b] for k in ("x", "z", "i", "f", "g", "o", "c", "h")))
+
+
+def lstm_step(
+    x_t: Array, h: Array, c: Array, kernel: Array, recurrent_kernel: Array, bias: Array,
+    act: Callable[[Array], Array], gate: Callable[[Array], Array],
+    input_masks: Sequence[Array] | None = None, recurrent_masks: Sequence[Array] | None = None,
+) -> tuple[Array, Array, Array, Array, Array, Array, Array]:
+    """One LSTM step from the equations: returns z, i, f, g (c̃), o, and the new c and h.
+
+    Each gate's block of K and R multiplies x_t and h_{t-1}, after that gate's dropout mask when
+    there is one (masks come one per gate, already scaled by 1/(1 − rate) as Keras draws them).
+    """
+    units = recurrent_kernel.shape[0]
+    blocks = [slice(k * units, (k + 1) * units) for k in range(4)]
+    z = np.concatenate(
+        [
+            (x_t if input_masks is None else x_t * input_masks[k]) @ kernel[:, block]
+            + (h if recurrent_masks is None else h * recurrent_masks[k]) @ recurrent_kernel[:, block]
+            + bias[block]
+            for k, block in enumerate(blocks)
+        ],
+        axis=1,
+    )
+    i, f, o = gate(z[:, blocks[0]]), gate(z[:, blocks[1]]), gate(z[:, blocks[3]])
+    g = act(z[:, blocks[2]])
+    c = f * c + i * g
+    h = o * act(c)
+    return z, i, f, g, o, c, h
 
 
 @dataclass(frozen=True)
@@ -149,24 +185,10 @@ def lstm_forward(
     batch, timesteps, _ = x.shape
     h = np.zeros((batch, units)) if initial_h is None else np.asarray(initial_h, dtype=np.float64)
     c = np.zeros((batch, units)) if initial_c is None else np.asarray(initial_c, dtype=np.float64)
-    blocks = [slice(k * units, (k + 1) * units) for k in range(4)]
     steps = []
     for t in (range(timesteps - 1, -1, -1) if go_backwards else range(timesteps)):
-        x_t = x[:, t]
-        z = np.concatenate(
-            [
-                (x_t if input_masks is None else x_t * input_masks[k]) @ kernel[:, block]
-                + (h if recurrent_masks is None else h * recurrent_masks[k]) @ recurrent_kernel[:, block]
-                + b[block]
-                for k, block in enumerate(blocks)
-            ],
-            axis=1,
-        )
-        i, f, o = gate(z[:, blocks[0]]), gate(z[:, blocks[1]]), gate(z[:, blocks[3]])
-        g = act(z[:, blocks[2]])
-        c = f * c + i * g
-        h = o * act(c)
-        steps.append(Step(t, x_t, z, i, f, g, o, c, h))
+        z, i, f, g, o, c, h = lstm_step(x[:, t], h, c, kernel, recurrent_kernel, b, act, gate, input_masks, recurrent_masks)
+        steps.append(Step(t, x[:, t], z, i, f, g, o, c, h))
     return Forward(np.stack([s.h for s in steps], axis=1), h, c, steps)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lstm_explorer import catalogue
-from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, REQUIRED, Kind, Panel, lookup
+from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, REQUIRED, WEIGHTS, Kind, Panel, lookup
 from lstm_explorer.cli import app
 from typer.main import get_command
 
@@ -97,3 +97,25 @@ def test_lookup_accepts_every_spelling(spelling):
 
 def test_lookup_unknown_is_none():
     assert lookup("dropuot") is None
+
+
+@pytest.mark.parametrize("argument", [a for a in ARGUMENTS if a.weight is not None], ids=lambda a: a.name)
+def test_each_argument_acts_on_the_weight_the_catalogue_names(keras, argument):
+    """Set the argument on a real layer and see which of kernel, recurrent_kernel and bias it touches."""
+    x = np.linspace(-1, 1, 12, dtype="float32").reshape(1, 6, 2)
+    if argument.kind is Kind.INITIALIZER:
+        layer = keras.layers.LSTM(2, unit_forget_bias=False, **{argument.name: keras.initializers.Constant(7.0)})
+        layer.build(x.shape)
+        touched = {w.name for w in layer.weights if np.all(np.asarray(w.numpy()) == 7.0)}
+    elif argument.kind is Kind.REGULARIZER:
+        layer = keras.layers.LSTM(2, bias_initializer="ones", **{argument.name: keras.regularizers.L1(1.0)})
+        layer(x)
+        (loss,) = [float(np.asarray(value)) for value in layer.losses]
+        touched = {w.name for w in layer.weights if np.isclose(np.abs(np.asarray(w.numpy())).sum(), loss, rtol=1e-5)}
+    else:
+        layer = keras.layers.LSTM(2, **{argument.name: keras.constraints.NonNeg()})
+        layer.build(x.shape)
+        touched = {w.name for w in layer.weights if w.constraint is not None}
+    assert touched == {argument.weight}
+    assert argument.weight in {w.name for w in WEIGHTS}
+

@@ -11,7 +11,7 @@ import pytest
 import claims
 from claims import SECTIONS, Claim
 from lstm_explorer.catalogue import ARGUMENTS
-from lstm_explorer.explain import texts
+from lstm_explorer.explanations import texts
 
 MODULES = [importlib.import_module(f"claims.{info.name}") for info in pkgutil.iter_modules(claims.__path__)]
 CLAIMS: list[Claim] = [claim for module in MODULES for claim in module.CLAIMS]

@@ -210,7 +210,7 @@ CASES += [
     for a in ARGUMENTS if a.kind is Kind.BOOL and not any(f"{a.flag}=" in arg for case in CASES for arg in case[0])
 ]
 # Flags that take no value and can't be wrong on their own.
-HARMLESS = {"--help", "--verbose", "--debug", "--force", "--show-effects"}
+HARMLESS = {"--help", "--verbose", "--debug", "--force", "--show-effects", "--install-completion", "--show-completion"}
 
 def _contents(files: dict[str, Path]) -> dict[Path, object]:
     """Every file's size and modification time, and the bytes of the small ones: nothing may change them."""

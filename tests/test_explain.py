@@ -9,7 +9,7 @@ import shlex
 import pytest
 
 from conftest import heavy_imports_of
-from lstm_explorer import explain as explaining
+from lstm_explorer import explanations as explaining
 from lstm_explorer.catalogue import ARGUMENTS, Panel
 from lstm_explorer.keras_doc import KerasDoc, parse_args_section
 

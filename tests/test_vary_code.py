@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import numpy_lstm
-from lstm_explorer.export import torch_parameters
+from lstm_explorer.scripts import torch_parameters
 
 
 def _vary(invoke, *args):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from lstm_explorer import explain as explaining
+from lstm_explorer import explanations as explaining
 from lstm_explorer.catalogue import ARGUMENTS, Kind, Panel
 from lstm_explorer.render.explain_view import HEADINGS, Writer, render_explanation, render_overview
 

@@ -10,7 +10,7 @@ import shutil
 import sys
 from typing import TextIO
 
-from lstm_explorer.explain import Explanation, overview
+from lstm_explorer.explanations import Explanation, overview
 from lstm_explorer.render.text import colour_off, display_width, pad, wrap
 
 MAX_WIDTH = 100

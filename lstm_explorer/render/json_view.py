@@ -10,7 +10,7 @@ import numpy as np
 
 from lstm_explorer.catalogue import ARGUMENTS
 from lstm_explorer.config import LSTMConfig
-from lstm_explorer.engine import NamedArray, RunResult, gate_columns
+from lstm_explorer.engine import NamedArray, RunResult, SweepRow, gate_columns, sweep_note
 from lstm_explorer.specs import Spec
 
 
@@ -94,3 +94,38 @@ def to_document(result: RunResult) -> dict[str, object]:
 
 def dumps(result: RunResult) -> str:
     return json_text(to_document(result))
+
+
+def trace_document(result: RunResult) -> list[dict[str, object]]:
+    def plain(v: np.ndarray) -> list[float]:
+        return [float(x) for x in v]
+
+    return [
+        {"t": s.t, "x": plain(s.x), "z": plain(s.z), "i": plain(s.i), "f": plain(s.f), "g": plain(s.g),
+         "o": plain(s.o), "c": plain(s.c), "h": plain(s.h)}
+        for s in result.trace
+    ]
+
+
+def vary_document(argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool = False) -> dict[str, object]:
+    return {
+        "argument": argument,
+        "random_seed": random_seed,
+        "training": training,
+        "same_initial_weights": shared,
+        "note": sweep_note(argument, training),
+        "rows": [
+            {
+                "value": row.value,
+                "output_shapes": [list(s) for s in row.output_shapes],
+                "param_count": row.param_count,
+                "max_abs_diff_vs_first": row.max_abs_diff_vs_first,
+                "cudnn_eligible": row.cudnn_eligible,
+                "loss": row.loss,
+                "shared_weights": row.shared_weights,
+                "error": row.error,
+                "outputs": [[None if not math.isfinite(v) else v for v in o.astype(float).ravel().tolist()] for o in row.outputs],
+            }
+            for row in rows
+        ],
+    }

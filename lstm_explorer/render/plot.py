@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_explorer.engine import GATE_SYMBOLS, RunResult
+from lstm_explorer.catalogue import GATE_SYMBOLS
+from lstm_explorer.engine import RunResult
 from lstm_explorer.errors import RunFailure
 from lstm_explorer.files import check_target as check_target_file
 from lstm_explorer.files import write_atomically

@@ -18,10 +18,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from lstm_explorer.catalogue import ARGUMENTS, REQUIRED
+from lstm_explorer.catalogue import ARGUMENTS, GATE_SYMBOLS, REQUIRED, WEIGHT_BY_NAME
 from lstm_explorer.effects import Effect
-from lstm_explorer.engine import GATE_SYMBOLS, NamedArray, RunResult, gate_columns
-from lstm_explorer.explain import keras_says
+from lstm_explorer.engine import NamedArray, RunResult, gate_columns
+from lstm_explorer.explanations import keras_says
 from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.json_view import jsonable_value
 
@@ -29,7 +29,6 @@ MAX_ROWS = 20
 MAX_COLS = 12
 MAX_SAMPLES = 3
 CHANGED_STYLE = "bold yellow"
-SYMBOLS = {"kernel": "K", "recurrent_kernel": "R", "bias": "b"}
 
 
 PANEL_INSET = 4  # a panel's two borders and two padding columns
@@ -161,8 +160,8 @@ def param_lines(result: RunResult) -> Text:
     formula = result.param_formula
     text = Text("Parameters ", style="bold")
     text.append(f"= {formula.formula}\n           = {formula.worked}")
-    shapes = ", ".join(f"{SYMBOLS.get(w.name, w.name)} {w.shape}" for w in result.weights)
-    split = " · ".join(f"{GATE_SYMBOLS[gate]} {start}–{stop - 1}" for gate, _, start, stop in gate_columns(int(result.config["units"])))  # type: ignore[call-overload]
+    shapes = ", ".join(f"{WEIGHT_BY_NAME[w.name].symbol} {w.shape}" for w in result.weights)
+    split = " · ".join(f"{GATE_SYMBOLS[gate]} {start}–{stop - 1}" for gate, _, start, stop in gate_columns(result.config.units))
     text.append(f"\n  Each gate owns a block of columns of {shapes}: {split}", style="dim")
     if formula.value != result.param_count:
         text.append(f"\n  Keras counts {result.param_count}, not {formula.value}!", style="bold red")
@@ -179,7 +178,7 @@ def weight_table(result: RunResult, width: int) -> Group:
     blocks = []
     for weight in result.weights:
         values = weight.values if weight.values.ndim == 2 else weight.values[np.newaxis]
-        symbol = SYMBOLS.get(weight.name, weight.name)
+        symbol = WEIGHT_BY_NAME[weight.name].symbol
         labels = [symbol] if values.shape[0] == 1 else [f"{symbol}[{r}]" for r in range(values.shape[0])]
         blocks.append((labels, values))
     labels = [label for block_labels, _ in blocks for label in block_labels]

@@ -7,7 +7,9 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from lstm_explorer.engine import GATE_SYMBOLS, GATES, RunResult, TraceStep
+from lstm_explorer.catalogue import GATE_SYMBOLS, GATES
+from lstm_explorer.engine import RunResult
+from lstm_explorer.reference import Step
 from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.rich_view import header, masks_section, matrix_table, reference_line
 
@@ -31,7 +33,7 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
     masks = {m.name: m.values[result.trace_sample] for m in result.dropout_masks}
     if any(name.startswith("input") for name in masks):
         lines.append(Text("Training pass: x is multiplied by the input dropout mask m drawn for this sample (see above).", style="dim"))
-    for k, (gate, meaning) in enumerate(GATES):
+    for k, (gate, meaning) in enumerate((g.key, g.meaning) for g in GATES):
         column = k * units + unit
         name = GATE_SYMBOLS[gate]
         mask = masks.get(f"input_mask_{gate}", masks.get("input_mask"))
@@ -49,10 +51,10 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
     return Panel(Group(*lines), title="The LSTM step, with numbers", title_align="left")
 
 
-def step_table(steps: list[TraceStep], unit: int, units: int, width: int) -> Group:
+def step_table(steps: list[Step], unit: int, units: int, width: int) -> Group:
     """Quantities as rows, timesteps as columns (in processing order), so each row reads over time."""
     features = len(steps[0].x)
-    gates = [GATE_SYMBOLS[gate] for gate, _ in GATES]
+    gates = [gate.symbol for gate in GATES]
     rows = [f"x{k}" for k in range(features)] + [label for g in gates for label in (f"z_{g}", g)] + ["c", "h"]
     columns = []
     for step in steps:
@@ -83,14 +85,3 @@ def render_trace(result: RunResult, units_shown: list[int], console: Console) ->
     check = reference_line(result)
     if check is not None:
         console.print(check)
-
-
-def trace_document(result: RunResult) -> list[dict[str, object]]:
-    def plain(v: np.ndarray) -> list[float]:
-        return [float(x) for x in v]
-
-    return [
-        {"t": s.t, "x": plain(s.x), "z": plain(s.z), "i": plain(s.i), "f": plain(s.f), "g": plain(s.g),
-         "o": plain(s.o), "c": plain(s.c), "h": plain(s.h)}
-        for s in result.trace
-    ]

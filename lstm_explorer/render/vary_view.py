@@ -2,55 +2,16 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lstm_explorer.engine import SweepRow
+from lstm_explorer.engine import SweepRow, sweep_note
 from lstm_explorer.render.rich_view import matrix_table
 
-DROPOUT_ARGUMENTS = ("dropout", "recurrent_dropout")
 MAX_COMPARED_COLUMNS = 48
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is None or math.isfinite(value) else None
-
-
-def inference_note(argument: str, training: bool) -> str | None:
-    """Why a dropout sweep at inference gives identical rows, and what to do about it."""
-    if training or argument not in DROPOUT_ARGUMENTS:
-        return None
-    return (f"{argument} acts only in training mode, and this sweep called each layer for inference: every row is the "
-            "same. Add --training to see the dropout masks act.")
-
-
-def vary_document(argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool = False) -> dict[str, object]:
-    return {
-        "argument": argument,
-        "random_seed": random_seed,
-        "training": training,
-        "same_initial_weights": shared,
-        "note": inference_note(argument, training),
-        "rows": [
-            {
-                "value": row.value,
-                "output_shapes": [list(s) for s in row.output_shapes],
-                "param_count": row.param_count,
-                "max_abs_diff_vs_first": _finite(row.max_abs_diff_vs_first),
-                "cudnn_eligible": row.cudnn_eligible,
-                "loss": row.loss,
-                "shared_weights": row.shared_weights,
-                "error": row.error,
-                "outputs": [[None if not math.isfinite(v) else v for v in o.astype(float).ravel().tolist()] for o in row.outputs],
-            }
-            for row in rows
-        ],
-    }
 
 
 def _letter(k: int) -> str:
@@ -102,7 +63,7 @@ def render_vary(argument: str, rows: list[SweepRow], random_seed: int, shared: b
     console.print(table)
     for row in refused:
         console.print(Text(f"{row.value}: ", style="bold red") + Text(row.error or ""))
-    note = inference_note(argument, training)
+    note = sweep_note(argument, training)
     if note is not None:
         console.print(Text("Note: ", style="bold yellow") + Text(note))
     for part in outputs_over_time(argument, rows, console.width):

@@ -51,7 +51,7 @@ def tool_json(*args: str) -> dict:
 
 def try_json(argument: str) -> dict:
     """The JSON document of the page's own "Try it" command."""
-    from lstm_explorer.explain import texts
+    from lstm_explorer.explanations import texts
 
     words = shlex.split(str(texts("en")[argument]["try"]))
     assert words[0] == "lstm-explore"

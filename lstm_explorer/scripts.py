@@ -89,16 +89,10 @@ def torch_parameters(weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]
 
 def torch_gaps(config: LSTMConfig, pytorch_notes: Mapping[str, str]) -> list[tuple[str, str]]:
     """Arguments set away from Keras's default that torch.nn.LSTM has no switch for, with what to do."""
-    without_switch = {
-        "activation", "recurrent_activation", "kernel_initializer", "recurrent_initializer", "bias_initializer",
-        "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
-        "recurrent_dropout", "seed", "go_backwards", "stateful", "unroll", "use_cudnn", "implementation",
-    }
     return [
         (a.name, pytorch_notes.get(a.name, ""))
         for a in ARGUMENTS
-        if a.name in without_switch and a.name in config.values and config[a.name] is not None and not config.is_default(a.name)
+        if not a.torch_switch and a.name in config.values and config[a.name] is not None and not config.is_default(a.name)
     ]
 
 

@@ -37,6 +37,7 @@ class KerasSays:
 @dataclass(frozen=True)
 class Explanation:
     name: str
+    lang: str
     flag: str
     panel: str
     default: str
@@ -170,6 +171,7 @@ def explain(name: str, lang: str = "en") -> Explanation:
     entry = table[argument.name]
     return Explanation(
         name=argument.name,
+        lang=lang,
         flag=argument.flag,
         panel=panel_name(argument.panel, lang),
         default=display_default(argument, lang),

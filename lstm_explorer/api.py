@@ -1,0 +1,287 @@
+"""The library: everything the command line does, for a notebook or a script.
+
+LSTM arguments are passed by their Keras names (`units=3, return_sequences=True,
+kernel_regularizer="l2(0.001)"`), the input by the same options as the flags. Every function checks
+what it is given before TensorFlow is loaded, and each result's `to_dict()` is the document the
+command prints with `--json`. The command line is one client of this module.
+
+    >>> import lstm_explorer
+    >>> result = lstm_explorer.run(units=3, return_sequences=True)
+    >>> result.outputs[0].values.shape
+    (1, 10, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lstm_explorer import inputs, limits
+from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, DEFAULT_RANDOM_SEED, VARY_DEFAULTS, Kind, lookup
+from lstm_explorer.config import LSTMConfig, build_config, parse_value
+from lstm_explorer.engine import RunResult, SweepRow
+from lstm_explorer.errors import UsageError, shorten
+from lstm_explorer.explanations import Explanation
+from lstm_explorer.inputs import InputData
+
+MAX_RANDOM_SEED = 2**32 - 1
+InputSource = str | Path | np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated request: the configuration, the input, and how to call the layer."""
+
+    config: LSTMConfig
+    data: InputData
+    random_seed: int
+    training: bool
+    bound: int | None
+    json_output: bool = False
+
+    def check_memory(self, config: LSTMConfig, *, trace: bool = True, effects: bool = False, what: str = "this configuration") -> None:
+        check_memory(config, self.data.values.shape, self.bound, self.json_output, trace=trace, effects=effects, what=what)
+
+
+def configuration(arguments: Mapping[str, object]) -> LSTMConfig:
+    """The LSTM arguments given by their Keras names, validated; the ones given are the explicit ones."""
+    unknown = [name for name in arguments if name not in BY_NAME]
+    if unknown:
+        from lstm_explorer.explanations import resolve
+
+        resolve(unknown[0], "lstm_explorer")
+    return build_config(dict(arguments), frozenset(arguments))
+
+
+def prepare(
+    arguments: Mapping[str, object], *, input: InputSource = None, batch: int | None = None, timesteps: int | None = None,
+    features: int | None = None, scale: bool = False, random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False,
+    max_memory: str | None = None, json_output: bool = False, trace: bool = True, effects: bool = False,
+) -> Prepared:
+    """Validate everything and check the memory estimate before TensorFlow is loaded or the input made."""
+    config = configuration(arguments)
+    if isinstance(random_seed, bool) or not isinstance(random_seed, int) or not 0 <= random_seed <= MAX_RANDOM_SEED:
+        raise UsageError(f"--random-seed must be between 0 and {MAX_RANDOM_SEED}, got {shorten(str(random_seed))}")
+    bound = limits.parse_bound(max_memory)
+    sizes = {"--batch": batch, "--timesteps": timesteps, "--features": features}
+    given = [flag for flag, size in sizes.items() if size is not None]
+    if input is not None and given:
+        raise UsageError(f"--input can't be combined with {', '.join(given)}: the file fixes the shape")
+    data = _load(input, bound)
+    shape = data.values.shape if data is not None else inputs.generated_shape(batch, timesteps, features)
+    check_memory(config, shape, bound, json_output, trace=trace, effects=effects)
+    if data is None:
+        data = inputs.generated(*shape) if given else inputs.tutorial_sample()
+    if scale:
+        data = inputs.scaled(data)
+    return Prepared(config, data, random_seed, training, bound, json_output)
+
+
+def _load(source: InputSource, bound: int | None) -> InputData | None:
+    if source is None:
+        return None
+    if isinstance(source, np.ndarray):
+        return InputData(inputs.validate(source, "the input array"), f"a NumPy array of shape {source.shape}")
+    return inputs.load(str(source), bound)
+
+
+def check_memory(config: LSTMConfig, shape: tuple[int, ...], bound: int | None, json_output: bool, *,
+                 trace: bool, effects: bool, what: str = "this configuration") -> None:
+    """Refuse a run whose estimated memory is over the bound (see `lstm_explorer.limits`)."""
+    batch, timesteps, features = shape
+    needed = limits.estimate(limits.Shape(batch, timesteps, features, config.units), use_bias=bool(config["use_bias"]),
+                             return_sequences=bool(config["return_sequences"]), trace=trace, effects=effects,
+                             json_output=json_output)
+    limits.check(needed, bound, what)
+
+
+def demonstrations_for(config: LSTMConfig, effects: bool | Iterable[str] | None) -> frozenset[str]:
+    """Which arguments to demonstrate: those set (None), all (True), none (False) or the ones named."""
+    from lstm_explorer.effects import DEMONSTRABLE
+
+    if effects is None:
+        return config.explicit & DEMONSTRABLE
+    if isinstance(effects, bool):
+        return DEMONSTRABLE if effects else frozenset()
+    names = frozenset(effects)
+    unknown = sorted(names - DEMONSTRABLE)
+    if unknown:
+        raise UsageError(f"effects: no demonstration for {', '.join(unknown)}; there is one for {', '.join(sorted(DEMONSTRABLE))}")
+    return names
+
+
+@dataclass(frozen=True)
+class Run:
+    """One call of the layer: everything it produced (see `engine.RunResult`), and its JSON document."""
+
+    result: RunResult
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.result, name)
+
+    def to_dict(self) -> dict[str, Any]:
+        from lstm_explorer.render.json_view import finite, to_document
+
+        return finite(to_document(self.result))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Trace(Run):
+    """One sample stepped through the cell: the run's result plus every step of `sample`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        from lstm_explorer.render.json_view import finite, to_document, trace_document
+
+        return finite({**to_document(self.result), "sample": self.result.trace_sample, "steps": trace_document(self.result)})  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Vary:
+    """One argument swept over values: a row per value, each from a freshly built layer."""
+
+    argument: str
+    rows: list[SweepRow]
+    random_seed: int
+    shared: bool
+    training: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        from lstm_explorer.render.json_view import finite, vary_document
+
+        return finite(vary_document(self.argument, self.rows, self.random_seed, self.shared, self.training))  # type: ignore[no-any-return]
+
+
+def _engine_run(prepared: Prepared, *, verbose: bool, demonstrations: frozenset[str] = frozenset(), trace_sample: int = 0) -> RunResult:
+    from lstm_explorer import engine
+
+    return engine.run(prepared.config, prepared.data, random_seed=prepared.random_seed, training=prepared.training,
+                      verbose=verbose, demonstrations=demonstrations, trace_sample=trace_sample)
+
+
+def run(input: InputSource = None, *, effects: bool | Iterable[str] | None = None, batch: int | None = None,
+        timesteps: int | None = None, features: int | None = None, scale: bool = False,
+        random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False, max_memory: str | None = None,
+        verbose: bool = False, json_output: bool = False, **arguments: object) -> Run:
+    """Build the layer from `arguments`, call it once on the input, check it against NumPy, demonstrate.
+
+    `input`: None (the tutorial's sample, or the counting pattern in the shape batch × timesteps ×
+    features), a path to a .npy/.json/.csv file, or an array (timesteps, features) or (batch,
+    timesteps, features). `effects`: None demonstrates the arguments given, True all, or name them.
+    """
+    config = configuration(arguments)
+    demonstrations = demonstrations_for(config, effects)
+    prepared = prepare(arguments, input=input, batch=batch, timesteps=timesteps, features=features, scale=scale,
+                       random_seed=random_seed, training=training, max_memory=max_memory, json_output=json_output,
+                       effects=bool(demonstrations))
+    return Run(_engine_run(prepared, verbose=verbose, demonstrations=demonstrations))
+
+
+def trace(input: InputSource = None, *, sample: int = 0, batch: int | None = None, timesteps: int | None = None,
+          features: int | None = None, scale: bool = False, random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False,
+          max_memory: str | None = None, verbose: bool = False, json_output: bool = False, **arguments: object) -> Trace:
+    """Step one sample of the input through the cell: every gate's pre-activation and value, c and h."""
+    prepared = prepare(arguments, input=input, batch=batch, timesteps=timesteps, features=features, scale=scale,
+                       random_seed=random_seed, training=training, max_memory=max_memory, json_output=json_output)
+    check_sample(prepared, sample)
+    return Trace(_engine_run(prepared, verbose=verbose, trace_sample=sample))
+
+
+def check_sample(prepared: Prepared, sample: int) -> None:
+    batch = prepared.data.values.shape[0]
+    if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < batch:
+        raise UsageError(f"--sample must be between 0 and {batch - 1} (the batch has {batch} samples), got {sample}")
+
+
+def vary(argument: str, values: Iterable[object] | None = None, input: InputSource = None, *,
+         batch: int | None = None, timesteps: int | None = None, features: int | None = None, scale: bool = False,
+         random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False, max_memory: str | None = None,
+         verbose: bool = False, json_output: bool = False, progress: Callable[[int, int], None] | None = None,
+         **arguments: object) -> Vary:
+    """Build and call one layer per value of `argument`, all else equal, and compare them.
+
+    Values may be Python values (2, True, "relu") or text as typed on a command line ("2", "true");
+    booleans, use_cudnn, implementation and the activations have default values to try. Every layer
+    is built from the same seed and, where the weight shapes allow and the argument does not itself
+    decide the weights, starts from the first layer's weights.
+    """
+    from lstm_explorer import engine
+
+    prepared = prepare(arguments, input=input, batch=batch, timesteps=timesteps, features=features, scale=scale,
+                       random_seed=random_seed, training=training, max_memory=max_memory, json_output=json_output, trace=False)
+    target = lookup(argument)
+    if target is None:
+        from lstm_explorer.explanations import resolve
+
+        resolve(argument, "vary")
+    if target is None or target.kind is Kind.TIME_MAJOR:
+        raise UsageError(f"vary: {shorten(argument)} was removed in Keras 3 and can't be varied")
+    given = list(values) if values is not None else []
+    texts = given or list(VARY_DEFAULTS.get(target.name, ()))
+    if not texts:
+        raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} " + {
+            Kind.POSITIVE_INT: "1 2 4 8", Kind.RATE: "0 0.25 0.5", Kind.SEED: "1 2 3",
+        }.get(target.kind, "'l2(0.01)' 'l2(0.1)'"))
+    base = {a.name: prepared.config[a.name] for a in ARGUMENTS}
+    configs = []
+    for value in texts:
+        label = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+        raw = parse_value(target, value) if isinstance(value, str) else value
+        try:
+            configs.append((label, build_config({**base, target.name: raw}, prepared.config.explicit | {target.name})))
+        except UsageError as error:
+            raise UsageError(error.args[0] if str(error).startswith("vary ") else f"vary {target.name} {shorten(label)!r}: {error}") from None
+    for label, config in configs:
+        prepared.check_memory(config, trace=False, what=f"vary {target.name} {shorten(label)}")
+    share = target.shares_weights_in_vary
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, len(configs))
+
+    rows = engine.sweep(configs, prepared.data, random_seed=prepared.random_seed, share_weights=share,
+                        training=prepared.training, verbose=verbose, progress=step)
+    return Vary(target.name, rows, prepared.random_seed, share, prepared.training)
+
+
+def export(input: InputSource = None, *, framework: str = "keras", batch: int | None = None, timesteps: int | None = None,
+           features: int | None = None, scale: bool = False, random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False,
+           max_memory: str | None = None, verbose: bool = False, **arguments: object) -> str:
+    """A runnable script: Keras 3 printing the tool's numbers, or the nearest torch.nn.LSTM with these weights."""
+    from lstm_explorer import scripts
+
+    choice = framework.strip().lower()
+    if choice not in ("keras", "torch"):
+        raise UsageError(f"--framework must be keras or torch, got {shorten(framework)!r}")
+    prepared = prepare(arguments, input=input, batch=batch, timesteps=timesteps, features=features, scale=scale,
+                       random_seed=random_seed, training=training, max_memory=max_memory, trace=choice == "torch")
+    config = prepared.config
+    names = ["sequence" if config["return_sequences"] else "last_output"]
+    names += ["final_h", "final_c"] if config["return_state"] else []
+    if choice == "keras":
+        return scripts.keras_script(config, prepared.data.values, prepared.random_seed, names, prepared.training)
+    if prepared.training and (config["dropout"] or config["recurrent_dropout"]):
+        raise UsageError(
+            "code --framework torch --training: torch.nn.LSTM has no input or recurrent dropout (its dropout "
+            "acts between stacked layers), so no PyTorch script reproduces Keras's training pass; "
+            "drop --training, or use --framework keras"
+        )
+    from lstm_explorer.explanations import texts
+
+    result = _engine_run(prepared, verbose=verbose)
+    weights = {w.name: w.values for w in result.weights}
+    notes = {name: str(entry["pytorch"]) for name, entry in texts("en").items() if isinstance(entry, dict) and "pytorch" in entry}
+    return scripts.torch_script(config, prepared.data.values, weights, notes)
+
+
+def explain(name: str, lang: str = "en") -> Explanation:
+    """One argument's page: Keras's own words, what it does, shapes, values, pitfalls, PyTorch, Keras 2 → 3."""
+    from lstm_explorer.explanations import explain as page
+
+    return page(name, lang)
