@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import sys
 
-from timing import measure
-
 from lstm_explorer import limits
+
+from timing import measure
 
 TOOL = [sys.executable, "-m", "lstm_explorer"]
 CASES = {
     "weights: --units 1500": (["--units", "1500"], limits.Shape(1, 10, 2, 1500), {}),
     "activations: 1000 × 50 × 64 --show-effects --json": (
         ["--batch", "1000", "--timesteps", "50", "--units", "64", "--show-effects", "--json"],
-        limits.Shape(1000, 50, 2, 64), {"effects": True, "json_output": True},
+        limits.Shape(1000, 50, 2, 64),
+        {"effects": True, "json_output": True},
     ),
 }
 
@@ -37,7 +38,9 @@ def main() -> int:
         ratio = estimate / growth if growth > 0 else float("inf")
         miss = not 1.0 <= ratio <= 3.0
         misses += miss
-        print(f"{name:52} {growth / 2**20:10.0f} {estimate / 2**20:12.0f} {ratio:6.2f}{'  outside 1–3×' if miss else ''}")
+        print(
+            f"{name:52} {growth / 2**20:10.0f} {estimate / 2**20:12.0f} {ratio:6.2f}{'  outside 1–3×' if miss else ''}"
+        )
     return 1 if misses else 0
 
 

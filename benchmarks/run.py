@@ -80,9 +80,13 @@ def main() -> int:
     parser.add_argument("--groups", nargs="+", choices=list(GROUPS), default=list(GROUPS), help="which groups to time")
     options = parser.parse_args()
     runs = options.runs
-    print(f"Machine: {platform.machine()}, {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{runs} runs per command\n")
-    print("| group | command | wall s | ratio | CPU s | CPU ratio | target | peak RSS MiB | RSS ratio to plain script |")
+    print(
+        f"Machine: {platform.machine()}, {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{runs} runs per command\n"
+    )
+    print(
+        "| group | command | wall s | ratio | CPU s | CPU ratio | target | peak RSS MiB | RSS ratio to plain script |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     misses = 0
     plain_rss = None
@@ -103,16 +107,20 @@ def main() -> int:
             memory_miss = memory_ratio is not None and name.startswith("lstm-explore") and memory_ratio > MEMORY_TARGET
             misses += miss + memory_miss
             target_text = "baseline" if index == 0 else f"≤ {target}×" if target else ""
-            print(f"| {group} | `{name.strip()}` | {wall[name]:.3f} | {ratio:.2f}{' ✗' if miss else ''} | "
-                  f"{cpu[name]:.3f} | {cpu[name] / cpu[baseline]:.2f} | {target_text} | "
-                  f"{rss[name]:.0f} | {'' if memory_ratio is None else f'{memory_ratio:.2f}' + (' ✗' if memory_miss else '')} |")
+            print(
+                f"| {group} | `{name.strip()}` | {wall[name]:.3f} | {ratio:.2f}{' ✗' if miss else ''} | "
+                f"{cpu[name]:.3f} | {cpu[name] / cpu[baseline]:.2f} | {target_text} | "
+                f"{rss[name]:.0f} | {'' if memory_ratio is None else f'{memory_ratio:.2f}' + (' ✗' if memory_miss else '')} |"
+            )
         if group == "run":
             tool, floor = "lstm-explore --units 3 --return-sequences", "python -c 'import tensorflow'"
             ratio = wall[tool] / wall[floor]
             miss = ratio > IMPORT_TF_TARGET
             misses += miss
-            print(f"| run | default run ÷ `import tensorflow` | | {ratio:.2f}{' ✗' if miss else ''} | | "
-                  f"{cpu[tool] / cpu[floor]:.2f} | ≤ {IMPORT_TF_TARGET}× | | |")
+            print(
+                f"| run | default run ÷ `import tensorflow` | | {ratio:.2f}{' ✗' if miss else ''} | | "
+                f"{cpu[tool] / cpu[floor]:.2f} | ≤ {IMPORT_TF_TARGET}× | | |"
+            )
     print(f"\n{misses} target(s) missed.")
     return 1 if misses else 0
 

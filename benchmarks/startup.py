@@ -13,7 +13,15 @@ COMMANDS = {
     "python -c 'import typer, rich' (baseline)": [sys.executable, "-c", "import typer, rich"],
     "lstm-explore --help": [sys.executable, "-m", "lstm_explorer", "--help"],
     "lstm-explore explain dropout": [sys.executable, "-m", "lstm_explorer", "explain", "dropout"],
-    "lstm-explore explain dropout --lang zh": [sys.executable, "-m", "lstm_explorer", "explain", "dropout", "--lang", "zh"],
+    "lstm-explore explain dropout --lang zh": [
+        sys.executable,
+        "-m",
+        "lstm_explorer",
+        "explain",
+        "dropout",
+        "--lang",
+        "zh",
+    ],
     "lstm-explore --version": [sys.executable, "-m", "lstm_explorer", "--version"],
 }
 

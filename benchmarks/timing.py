@@ -8,7 +8,6 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-
 # A user's installation has its bytecode cached; a shell that forbids writing it would time the
 # compiler instead (about 50 ms of lstm-explore's own modules on every start).
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}

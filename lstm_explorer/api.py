@@ -43,8 +43,12 @@ class Prepared:
     bound: int | None
     json_output: bool = False
 
-    def check_memory(self, config: LSTMConfig, *, trace: bool = True, effects: bool = False, what: str = "this configuration") -> None:
-        check_memory(config, self.data.values.shape, self.bound, self.json_output, trace=trace, effects=effects, what=what)
+    def check_memory(
+        self, config: LSTMConfig, *, trace: bool = True, effects: bool = False, what: str = "this configuration"
+    ) -> None:
+        check_memory(
+            config, self.data.values.shape, self.bound, self.json_output, trace=trace, effects=effects, what=what
+        )
 
 
 def configuration(arguments: Mapping[str, object]) -> LSTMConfig:
@@ -58,9 +62,19 @@ def configuration(arguments: Mapping[str, object]) -> LSTMConfig:
 
 
 def prepare(
-    arguments: Mapping[str, object], *, input: InputSource = None, batch: int | None = None, timesteps: int | None = None,
-    features: int | None = None, scale: bool = False, random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False,
-    max_memory: str | None = None, json_output: bool = False, trace: bool = True, effects: bool = False,
+    arguments: Mapping[str, object],
+    *,
+    input: InputSource = None,
+    batch: int | None = None,
+    timesteps: int | None = None,
+    features: int | None = None,
+    scale: bool = False,
+    random_seed: int = DEFAULT_RANDOM_SEED,
+    training: bool = False,
+    max_memory: str | None = None,
+    json_output: bool = False,
+    trace: bool = True,
+    effects: bool = False,
 ) -> Prepared:
     """Validate everything and check the memory estimate before TensorFlow is loaded or the input made."""
     config = configuration(arguments)
@@ -89,13 +103,26 @@ def _load(source: InputSource, bound: int | None) -> InputData | None:
     return inputs.load(str(source), bound)
 
 
-def check_memory(config: LSTMConfig, shape: tuple[int, ...], bound: int | None, json_output: bool, *,
-                 trace: bool, effects: bool, what: str = "this configuration") -> None:
+def check_memory(
+    config: LSTMConfig,
+    shape: tuple[int, ...],
+    bound: int | None,
+    json_output: bool,
+    *,
+    trace: bool,
+    effects: bool,
+    what: str = "this configuration",
+) -> None:
     """Refuse a run whose estimated memory is over the bound (see `lstm_explorer.limits`)."""
     batch, timesteps, features = shape
-    needed = limits.estimate(limits.Shape(batch, timesteps, features, config.units), use_bias=bool(config["use_bias"]),
-                             return_sequences=bool(config["return_sequences"]), trace=trace, effects=effects,
-                             json_output=json_output)
+    needed = limits.estimate(
+        limits.Shape(batch, timesteps, features, config.units),
+        use_bias=bool(config["use_bias"]),
+        return_sequences=bool(config["return_sequences"]),
+        trace=trace,
+        effects=effects,
+        json_output=json_output,
+    )
     limits.check(needed, bound, what)
 
 
@@ -110,7 +137,9 @@ def demonstrations_for(config: LSTMConfig, effects: bool | Iterable[str] | None)
     names = frozenset(effects)
     unknown = sorted(names - DEMONSTRABLE)
     if unknown:
-        raise UsageError(f"effects: no demonstration for {', '.join(unknown)}; there is one for {', '.join(sorted(DEMONSTRABLE))}")
+        raise UsageError(
+            f"effects: no demonstration for {', '.join(unknown)}; there is one for {', '.join(sorted(DEMONSTRABLE))}"
+        )
     return names
 
 
@@ -136,7 +165,9 @@ class Trace(Run):
     def to_dict(self) -> dict[str, Any]:
         from lstm_explorer.render.json_view import finite, to_document, trace_document
 
-        return finite({**to_document(self.result), "sample": self.result.trace_sample, "steps": trace_document(self.result)})  # type: ignore[no-any-return]
+        return finite(
+            {**to_document(self.result), "sample": self.result.trace_sample, "steps": trace_document(self.result)}
+        )  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -155,17 +186,37 @@ class Vary:
         return finite(vary_document(self.argument, self.rows, self.random_seed, self.shared, self.training))  # type: ignore[no-any-return]
 
 
-def _engine_run(prepared: Prepared, *, verbose: bool, demonstrations: frozenset[str] = frozenset(), trace_sample: int = 0) -> RunResult:
+def _engine_run(
+    prepared: Prepared, *, verbose: bool, demonstrations: frozenset[str] = frozenset(), trace_sample: int = 0
+) -> RunResult:
     from lstm_explorer import engine
 
-    return engine.run(prepared.config, prepared.data, random_seed=prepared.random_seed, training=prepared.training,
-                      verbose=verbose, demonstrations=demonstrations, trace_sample=trace_sample)
+    return engine.run(
+        prepared.config,
+        prepared.data,
+        random_seed=prepared.random_seed,
+        training=prepared.training,
+        verbose=verbose,
+        demonstrations=demonstrations,
+        trace_sample=trace_sample,
+    )
 
 
-def run(input: InputSource = None, *, effects: bool | Iterable[str] | None = None, batch: int | None = None,
-        timesteps: int | None = None, features: int | None = None, scale: bool = False,
-        random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False, max_memory: str | None = None,
-        verbose: bool = False, json_output: bool = False, **arguments: object) -> Run:
+def run(
+    input: InputSource = None,
+    *,
+    effects: bool | Iterable[str] | None = None,
+    batch: int | None = None,
+    timesteps: int | None = None,
+    features: int | None = None,
+    scale: bool = False,
+    random_seed: int = DEFAULT_RANDOM_SEED,
+    training: bool = False,
+    max_memory: str | None = None,
+    verbose: bool = False,
+    json_output: bool = False,
+    **arguments: object,
+) -> Run:
     """Build the layer from `arguments`, call it once on the input, check it against NumPy, demonstrate.
 
     `input`: None (the tutorial's sample, or the counting pattern in the shape batch × timesteps ×
@@ -174,18 +225,50 @@ def run(input: InputSource = None, *, effects: bool | Iterable[str] | None = Non
     """
     config = configuration(arguments)
     demonstrations = demonstrations_for(config, effects)
-    prepared = prepare(arguments, input=input, batch=batch, timesteps=timesteps, features=features, scale=scale,
-                       random_seed=random_seed, training=training, max_memory=max_memory, json_output=json_output,
-                       effects=bool(demonstrations))
+    prepared = prepare(
+        arguments,
+        input=input,
+        batch=batch,
+        timesteps=timesteps,
+        features=features,
+        scale=scale,
+        random_seed=random_seed,
+        training=training,
+        max_memory=max_memory,
+        json_output=json_output,
+        effects=bool(demonstrations),
+    )
     return Run(_engine_run(prepared, verbose=verbose, demonstrations=demonstrations))
 
 
-def trace(input: InputSource = None, *, sample: int = 0, batch: int | None = None, timesteps: int | None = None,
-          features: int | None = None, scale: bool = False, random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False,
-          max_memory: str | None = None, verbose: bool = False, json_output: bool = False, **arguments: object) -> Trace:
+def trace(
+    input: InputSource = None,
+    *,
+    sample: int = 0,
+    batch: int | None = None,
+    timesteps: int | None = None,
+    features: int | None = None,
+    scale: bool = False,
+    random_seed: int = DEFAULT_RANDOM_SEED,
+    training: bool = False,
+    max_memory: str | None = None,
+    verbose: bool = False,
+    json_output: bool = False,
+    **arguments: object,
+) -> Trace:
     """Step one sample of the input through the cell: every gate's pre-activation and value, c and h."""
-    prepared = prepare(arguments, input=input, batch=batch, timesteps=timesteps, features=features, scale=scale,
-                       random_seed=random_seed, training=training, max_memory=max_memory, json_output=json_output)
+    prepared = prepare(
+        arguments,
+        input=input,
+        batch=batch,
+        timesteps=timesteps,
+        features=features,
+        scale=scale,
+        random_seed=random_seed,
+        training=training,
+        max_memory=max_memory,
+        json_output=json_output,
+    )
     check_sample(prepared, sample)
     return Trace(_engine_run(prepared, verbose=verbose, trace_sample=sample))
 
@@ -196,11 +279,23 @@ def check_sample(prepared: Prepared, sample: int) -> None:
         raise UsageError(f"--sample must be between 0 and {batch - 1} (the batch has {batch} samples), got {sample}")
 
 
-def vary(argument: str, values: Iterable[object] | None = None, input: InputSource = None, *,
-         batch: int | None = None, timesteps: int | None = None, features: int | None = None, scale: bool = False,
-         random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False, max_memory: str | None = None,
-         verbose: bool = False, json_output: bool = False, progress: Callable[[int, int], None] | None = None,
-         **arguments: object) -> Vary:
+def vary(
+    argument: str,
+    values: Iterable[object] | None = None,
+    input: InputSource = None,
+    *,
+    batch: int | None = None,
+    timesteps: int | None = None,
+    features: int | None = None,
+    scale: bool = False,
+    random_seed: int = DEFAULT_RANDOM_SEED,
+    training: bool = False,
+    max_memory: str | None = None,
+    verbose: bool = False,
+    json_output: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    **arguments: object,
+) -> Vary:
     """Build and call one layer per value of `argument`, all else equal, and compare them.
 
     Values may be Python values (2, True, "relu") or text as typed on a command line ("2", "true");
@@ -210,8 +305,19 @@ def vary(argument: str, values: Iterable[object] | None = None, input: InputSour
     """
     from lstm_explorer import engine
 
-    prepared = prepare(arguments, input=input, batch=batch, timesteps=timesteps, features=features, scale=scale,
-                       random_seed=random_seed, training=training, max_memory=max_memory, json_output=json_output, trace=False)
+    prepared = prepare(
+        arguments,
+        input=input,
+        batch=batch,
+        timesteps=timesteps,
+        features=features,
+        scale=scale,
+        random_seed=random_seed,
+        training=training,
+        max_memory=max_memory,
+        json_output=json_output,
+        trace=False,
+    )
     target = lookup(argument)
     if target is None:
         from lstm_explorer.explanations import resolve
@@ -222,9 +328,14 @@ def vary(argument: str, values: Iterable[object] | None = None, input: InputSour
     given = list(values) if values is not None else []
     texts = given or list(VARY_DEFAULTS.get(target.name, ()))
     if not texts:
-        raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} " + {
-            Kind.POSITIVE_INT: "1 2 4 8", Kind.RATE: "0 0.25 0.5", Kind.SEED: "1 2 3",
-        }.get(target.kind, "'l2(0.01)' 'l2(0.1)'"))
+        raise UsageError(
+            f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} "
+            + {
+                Kind.POSITIVE_INT: "1 2 4 8",
+                Kind.RATE: "0 0.25 0.5",
+                Kind.SEED: "1 2 3",
+            }.get(target.kind, "'l2(0.01)' 'l2(0.1)'")
+        )
     base = {a.name: prepared.config[a.name] for a in ARGUMENTS}
     configs = []
     for value in texts:
@@ -233,7 +344,9 @@ def vary(argument: str, values: Iterable[object] | None = None, input: InputSour
         try:
             configs.append((label, build_config({**base, target.name: raw}, prepared.config.explicit | {target.name})))
         except UsageError as error:
-            raise UsageError(error.args[0] if str(error).startswith("vary ") else f"vary {target.name} {shorten(label)!r}: {error}") from None
+            raise UsageError(
+                error.args[0] if str(error).startswith("vary ") else f"vary {target.name} {shorten(label)!r}: {error}"
+            ) from None
     for label, config in configs:
         prepared.check_memory(config, trace=False, what=f"vary {target.name} {shorten(label)}")
     share = target.shares_weights_in_vary
@@ -245,22 +358,50 @@ def vary(argument: str, values: Iterable[object] | None = None, input: InputSour
         if progress is not None:
             progress(done, len(configs))
 
-    rows = engine.sweep(configs, prepared.data, random_seed=prepared.random_seed, share_weights=share,
-                        training=prepared.training, verbose=verbose, progress=step)
+    rows = engine.sweep(
+        configs,
+        prepared.data,
+        random_seed=prepared.random_seed,
+        share_weights=share,
+        training=prepared.training,
+        verbose=verbose,
+        progress=step,
+    )
     return Vary(target.name, rows, prepared.random_seed, share, prepared.training)
 
 
-def export(input: InputSource = None, *, framework: str = "keras", batch: int | None = None, timesteps: int | None = None,
-           features: int | None = None, scale: bool = False, random_seed: int = DEFAULT_RANDOM_SEED, training: bool = False,
-           max_memory: str | None = None, verbose: bool = False, **arguments: object) -> str:
+def export(
+    input: InputSource = None,
+    *,
+    framework: str = "keras",
+    batch: int | None = None,
+    timesteps: int | None = None,
+    features: int | None = None,
+    scale: bool = False,
+    random_seed: int = DEFAULT_RANDOM_SEED,
+    training: bool = False,
+    max_memory: str | None = None,
+    verbose: bool = False,
+    **arguments: object,
+) -> str:
     """A runnable script: Keras 3 printing the tool's numbers, or the nearest torch.nn.LSTM with these weights."""
     from lstm_explorer import scripts
 
     choice = framework.strip().lower()
     if choice not in ("keras", "torch"):
         raise UsageError(f"--framework must be keras or torch, got {shorten(framework)!r}")
-    prepared = prepare(arguments, input=input, batch=batch, timesteps=timesteps, features=features, scale=scale,
-                       random_seed=random_seed, training=training, max_memory=max_memory, trace=choice == "torch")
+    prepared = prepare(
+        arguments,
+        input=input,
+        batch=batch,
+        timesteps=timesteps,
+        features=features,
+        scale=scale,
+        random_seed=random_seed,
+        training=training,
+        max_memory=max_memory,
+        trace=choice == "torch",
+    )
     config = prepared.config
     names = ["sequence" if config["return_sequences"] else "last_output"]
     names += ["final_h", "final_c"] if config["return_state"] else []
@@ -276,7 +417,11 @@ def export(input: InputSource = None, *, framework: str = "keras", batch: int | 
 
     result = _engine_run(prepared, verbose=verbose)
     weights = {w.name: w.values for w in result.weights}
-    notes = {name: str(entry["pytorch"]) for name, entry in texts("en").items() if isinstance(entry, dict) and "pytorch" in entry}
+    notes = {
+        name: str(entry["pytorch"])
+        for name, entry in texts("en").items()
+        if isinstance(entry, dict) and "pytorch" in entry
+    }
     return scripts.torch_script(config, prepared.data.values, weights, notes)
 
 

@@ -23,7 +23,6 @@ from lstm_explorer.cli_explain import EXPLAIN, explain
 from lstm_explorer.errors import UsageError
 
 
-
 def _help(argument: Argument) -> str:
     text = argument.summary
     if argument.kind in VOCABULARY:
@@ -73,25 +72,138 @@ def _shared_parameters() -> list[inspect.Parameter]:
     """Input and output flags every model-building command takes, besides the LSTM's own."""
     io = Panel.IO.value
     return [
-        _keyword("input_path", Annotated[Optional[str], typer.Option("--input", metavar="PATH", rich_help_panel=io,
-                 help="Read the input from a .npy, .json (nested lists) or .csv file (rows are timesteps).")], None),
-        _keyword("batch", Annotated[Optional[int], typer.Option(help="Generate an input with this many samples.", rich_help_panel=io, show_default="1")], None),
-        _keyword("timesteps", Annotated[Optional[int], typer.Option(help="Generate an input with this many timesteps.", rich_help_panel=io, show_default="10")], None),
-        _keyword("features", Annotated[Optional[int], typer.Option(help="Generate an input with this many features.", rich_help_panel=io, show_default="2")], None),
-        _keyword("scale", Annotated[bool, typer.Option("--scale", rich_help_panel=io,
-                 help="Divide the input by its largest magnitude, so it lies in [-1, 1] and the gates don't saturate.")], False),
-        _keyword("random_seed", Annotated[int, typer.Option(rich_help_panel=io,
-                 help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.")], DEFAULT_RANDOM_SEED),
-        _keyword("training", Annotated[bool, typer.Option("--training", rich_help_panel=io,
-                 help="Call the layer in training mode, the only mode in which dropout acts.")], False),
-        _keyword("json_output", Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=io)], False),
-        _keyword("output", Annotated[Optional[str], typer.Option("--output", metavar="FILE", rich_help_panel=io, show_default=False,
-                 help="Write what would be printed to FILE instead (whole, or not at all).")], None),
-        _keyword("force", Annotated[bool, typer.Option("--force", help="Let --output or --plot replace an existing file.", rich_help_panel=io)], False),
-        _keyword("max_memory", Annotated[Optional[str], typer.Option("--max-memory", metavar="SIZE", rich_help_panel=io, show_default="4G, or half this machine's memory if less",
-                 help="Refuse, before building anything, a run estimated to need more memory than this (512M, 8G, or none).")], None),
-        _keyword("verbose", Annotated[bool, typer.Option("--verbose", help="Let TensorFlow's own log lines through.", rich_help_panel=io)], False),
-        _keyword("debug", Annotated[bool, typer.Option("--debug", help="Show tracebacks and TensorFlow's log lines on errors.", rich_help_panel=io)], False),
+        _keyword(
+            "input_path",
+            Annotated[
+                Optional[str],
+                typer.Option(
+                    "--input",
+                    metavar="PATH",
+                    rich_help_panel=io,
+                    help="Read the input from a .npy, .json (nested lists) or .csv file (rows are timesteps).",
+                ),
+            ],
+            None,
+        ),
+        _keyword(
+            "batch",
+            Annotated[
+                Optional[int],
+                typer.Option(help="Generate an input with this many samples.", rich_help_panel=io, show_default="1"),
+            ],
+            None,
+        ),
+        _keyword(
+            "timesteps",
+            Annotated[
+                Optional[int],
+                typer.Option(help="Generate an input with this many timesteps.", rich_help_panel=io, show_default="10"),
+            ],
+            None,
+        ),
+        _keyword(
+            "features",
+            Annotated[
+                Optional[int],
+                typer.Option(help="Generate an input with this many features.", rich_help_panel=io, show_default="2"),
+            ],
+            None,
+        ),
+        _keyword(
+            "scale",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--scale",
+                    rich_help_panel=io,
+                    help="Divide the input by its largest magnitude, so it lies in [-1, 1] and the gates don't saturate.",
+                ),
+            ],
+            False,
+        ),
+        _keyword(
+            "random_seed",
+            Annotated[
+                int,
+                typer.Option(
+                    rich_help_panel=io,
+                    help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.",
+                ),
+            ],
+            DEFAULT_RANDOM_SEED,
+        ),
+        _keyword(
+            "training",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--training",
+                    rich_help_panel=io,
+                    help="Call the layer in training mode, the only mode in which dropout acts.",
+                ),
+            ],
+            False,
+        ),
+        _keyword(
+            "json_output",
+            Annotated[
+                bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=io)
+            ],
+            False,
+        ),
+        _keyword(
+            "output",
+            Annotated[
+                Optional[str],
+                typer.Option(
+                    "--output",
+                    metavar="FILE",
+                    rich_help_panel=io,
+                    show_default=False,
+                    help="Write what would be printed to FILE instead (whole, or not at all).",
+                ),
+            ],
+            None,
+        ),
+        _keyword(
+            "force",
+            Annotated[
+                bool,
+                typer.Option("--force", help="Let --output or --plot replace an existing file.", rich_help_panel=io),
+            ],
+            False,
+        ),
+        _keyword(
+            "max_memory",
+            Annotated[
+                Optional[str],
+                typer.Option(
+                    "--max-memory",
+                    metavar="SIZE",
+                    rich_help_panel=io,
+                    show_default="4G, or half this machine's memory if less",
+                    help="Refuse, before building anything, a run estimated to need more memory than this (512M, 8G, or none).",
+                ),
+            ],
+            None,
+        ),
+        _keyword(
+            "verbose",
+            Annotated[
+                bool, typer.Option("--verbose", help="Let TensorFlow's own log lines through.", rich_help_panel=io)
+            ],
+            False,
+        ),
+        _keyword(
+            "debug",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--debug", help="Show tracebacks and TensorFlow's log lines on errors.", rich_help_panel=io
+                ),
+            ],
+            False,
+        ),
     ]
 
 
@@ -146,7 +258,9 @@ class Request:
         from lstm_explorer.files import write_atomically
 
         content = text
-        write_atomically(self.output, "--output", self.force, lambda temporary: Path(temporary).write_text(content, encoding="utf-8"))
+        write_atomically(
+            self.output, "--output", self.force, lambda temporary: Path(temporary).write_text(content, encoding="utf-8")
+        )
 
 
 def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
@@ -160,9 +274,15 @@ def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
         output = check_target(options["output"], "--output", options["force"], protected=protected)
     explicit = explicit_arguments(ctx)
     library = {
-        "input": input_path, "batch": options["batch"], "timesteps": options["timesteps"], "features": options["features"],
-        "scale": options["scale"], "random_seed": options["random_seed"], "training": options["training"],
-        "max_memory": options["max_memory"], "verbose": options["verbose"] or options["debug"],
+        "input": input_path,
+        "batch": options["batch"],
+        "timesteps": options["timesteps"],
+        "features": options["features"],
+        "scale": options["scale"],
+        "random_seed": options["random_seed"],
+        "training": options["training"],
+        "max_memory": options["max_memory"],
+        "verbose": options["verbose"] or options["debug"],
     }
     arguments = {a.name: options[a.name] for a in ARGUMENTS if a.name in explicit}
     return Request(arguments, library, options["json_output"], library["verbose"], output, options["force"])  # type: ignore[arg-type]
@@ -171,7 +291,8 @@ def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
 def explicit_arguments(ctx: typer.Context) -> frozenset[str]:
     """The LSTM arguments the user actually typed, as opposed to defaults."""
     return frozenset(
-        a.name for a in ARGUMENTS
+        a.name
+        for a in ARGUMENTS
         if (source := ctx.get_parameter_source(a.name)) is not None and source.name != "DEFAULT"
     )
 
@@ -198,9 +319,27 @@ RUN_HELP = "Build the layer, call it on the input, and show what came out (the s
 @lstm_command
 def run_command(
     ctx: typer.Context,
-    show_effects: Annotated[bool, typer.Option("--show-effects", help="Demonstrate every argument's effect, not only those you set.", rich_help_panel=IO)] = False,
-    show_all: Annotated[bool, typer.Option("--all", help="Also show every argument's value, the input and the weights as tables.", rich_help_panel=IO)] = False,
-    plot: Annotated[Optional[str], typer.Option(help="Also write a PNG of h, c and the gates over time (needs the [plot] extra).", metavar="FILE.png", rich_help_panel=IO, show_default=False)] = None,
+    show_effects: Annotated[
+        bool,
+        typer.Option(
+            "--show-effects", help="Demonstrate every argument's effect, not only those you set.", rich_help_panel=IO
+        ),
+    ] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also show every argument's value, the input and the weights as tables.", rich_help_panel=IO
+        ),
+    ] = False,
+    plot: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Also write a PNG of h, c and the gates over time (needs the [plot] extra).",
+            metavar="FILE.png",
+            rich_help_panel=IO,
+            show_default=False,
+        ),
+    ] = None,
     **options: Any,
 ) -> None:
     if ctx.invoked_subcommand is not None:
@@ -215,12 +354,16 @@ def run_command(
         if asked.output is not None and Path(plot).absolute() == asked.output.absolute():
             raise UsageError("--plot and --output name the same file; give each its own")
         plot_path = check_target(plot, asked.force, protected)
-    run = api.run(effects=True if show_effects else None, json_output=asked.json_output, **asked.options, **asked.arguments)
+    run = api.run(
+        effects=True if show_effects else None, json_output=asked.json_output, **asked.options, **asked.arguments
+    )
     if plot is not None:
         from lstm_explorer.render.plot import write_plot
 
         write_plot(run.result, plot_path, asked.force, asked.verbose)
-        sys.stderr.write(f"Plot written to {plot_path}: h, c and every gate of sample {run.trace_sample} ({run.pass_name})\n")
+        sys.stderr.write(
+            f"Plot written to {plot_path}: h, c and every gate of sample {run.trace_sample} ({run.pass_name})\n"
+        )
     if asked.json_output:
         from lstm_explorer.render.json_view import dumps
 
@@ -235,12 +378,20 @@ app.callback()(run_command)
 app.command("run", cls=ExplorerCommand, help=RUN_HELP)(run_command)
 
 
-@app.command(cls=ExplorerCommand, help="Run the configuration once per value of one argument and compare the results side by side.")
+@app.command(
+    cls=ExplorerCommand,
+    help="Run the configuration once per value of one argument and compare the results side by side.",
+)
 @lstm_command
 def vary(
     ctx: typer.Context,
-    argument: Annotated[str, typer.Argument(help="The LSTM argument to vary (units, go_backwards, activation, …).", show_default=False)],
-    values: Annotated[Optional[list[str]], typer.Argument(help="Values to try; booleans, use_cudnn and activations have defaults.", show_default=False)] = None,
+    argument: Annotated[
+        str, typer.Argument(help="The LSTM argument to vary (units, go_backwards, activation, …).", show_default=False)
+    ],
+    values: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Values to try; booleans, use_cudnn and activations have defaults.", show_default=False),
+    ] = None,
     **options: Any,
 ) -> None:
     from rich.progress import Progress
@@ -253,8 +404,14 @@ def vary(
     err = make_console(stderr=True)
     with Progress(console=err, transient=True, disable=asked.json_output or not err.is_terminal or colour_off()) as bar:
         task = bar.add_task(f"vary {argument}", total=None)
-        swept = api.vary(argument, values, json_output=asked.json_output, **asked.options, **asked.arguments,
-                         progress=lambda done, total: bar.update(task, completed=done, total=total))
+        swept = api.vary(
+            argument,
+            values,
+            json_output=asked.json_output,
+            **asked.options,
+            **asked.arguments,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     if asked.json_output:
         from lstm_explorer.render.json_view import json_text
 
@@ -262,14 +419,26 @@ def vary(
         return
     from lstm_explorer.render.vary_view import render_vary
 
-    asked.deliver(draw=lambda console: render_vary(swept.argument, swept.rows, swept.random_seed, swept.shared, swept.training, console))
+    asked.deliver(
+        draw=lambda console: render_vary(
+            swept.argument, swept.rows, swept.random_seed, swept.shared, swept.training, console
+        )
+    )
 
 
-@app.command(cls=ExplorerCommand, help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM.")
+@app.command(
+    cls=ExplorerCommand, help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM."
+)
 @lstm_command
 def code(
     ctx: typer.Context,
-    framework: Annotated[str, typer.Option(help="keras: the script that reproduces the tool's numbers; torch: the nearest torch.nn.LSTM with these weights.", rich_help_panel=IO)] = "keras",
+    framework: Annotated[
+        str,
+        typer.Option(
+            help="keras: the script that reproduces the tool's numbers; torch: the nearest torch.nn.LSTM with these weights.",
+            rich_help_panel=IO,
+        ),
+    ] = "keras",
     **options: Any,
 ) -> None:
     from lstm_explorer import api
@@ -278,12 +447,18 @@ def code(
     asked.deliver(api.export(framework=framework, **asked.options, **asked.arguments))
 
 
-@app.command(cls=ExplorerCommand, help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.")
+@app.command(
+    cls=ExplorerCommand,
+    help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.",
+)
 @lstm_command
 def trace(
     ctx: typer.Context,
     sample: Annotated[int, typer.Option(help="Which sample of the batch to trace.", rich_help_panel=IO)] = 0,
-    unit: Annotated[Optional[int], typer.Option(help="Show only this unit (default: every unit).", rich_help_panel=IO, show_default=False)] = None,
+    unit: Annotated[
+        Optional[int],
+        typer.Option(help="Show only this unit (default: every unit).", rich_help_panel=IO, show_default=False),
+    ] = None,
     **options: Any,
 ) -> None:
     from lstm_explorer import api
@@ -300,7 +475,9 @@ def trace(
         return
     from lstm_explorer.render.trace_view import render_trace
 
-    asked.deliver(draw=lambda console: render_trace(traced.result, list(range(units)) if unit is None else [unit], console))
+    asked.deliver(
+        draw=lambda console: render_trace(traced.result, list(range(units)) if unit is None else [unit], console)
+    )
 
 
 app.command(**EXPLAIN)(explain)  # type: ignore[arg-type]

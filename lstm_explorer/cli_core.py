@@ -64,7 +64,6 @@ class OneLineErrors:
         except BrokenPipeError:
             raise _ReaderGone from None
 
-
     def make_context(self, *args: Any, **kwargs: Any) -> typer.Context:
         """--help is printed while the context is made, before `invoke`: same closed-pipe handling."""
         try:
@@ -97,7 +96,11 @@ def _version_callback(ctx: typer.Context, _param: Any, value: bool) -> None:
 # `lstm-explore --version` alone is answered by the entry point before any command is built; this
 # option is the same answer when other flags come with it, and what lists it in --help.
 VERSION_OPTION = TyperOption(
-    param_decls=["--version"], is_flag=True, expose_value=False, is_eager=True, callback=_version_callback,
+    param_decls=["--version"],
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version_callback,
     help="Show the versions of lstm-explore, Keras and TensorFlow, and exit.",
 )
 
@@ -134,7 +137,11 @@ def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcomman
         if record is None and getattr(param, "param_type_name", "") == "argument":
             record = (param.human_readable_name, getattr(param, "help", "") or "")
         if record is not None:
-            panel = "Arguments" if getattr(param, "param_type_name", "") == "argument" else getattr(param, "rich_help_panel", None) or "Options"
+            panel = (
+                "Arguments"
+                if getattr(param, "param_type_name", "") == "argument"
+                else getattr(param, "rich_help_panel", None) or "Options"
+            )
             panels.setdefault(panel, []).append(record)
     panels["Commands"] = [(name, sub.get_short_help_str(limit=80)) for name, sub in subcommands.items()]
     usage = " ".join(command.collect_usage_pieces(ctx))

@@ -21,9 +21,13 @@ explain_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 def explain(
     argument: Annotated[
         Optional[str],
-        typer.Argument(help="return_sequences, return-sequences or --return-sequences; omit it for the list.", show_default=False),
+        typer.Argument(
+            help="return_sequences, return-sequences or --return-sequences; omit it for the list.", show_default=False
+        ),
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of the explanation: en or zh (Keras's own text stays English).")] = "en",
+    lang: Annotated[
+        str, typer.Option(help="Language of the explanation: en or zh (Keras's own text stays English).")
+    ] = "en",
     json_output: Annotated[bool, typer.Option("--json", help="Print the same content as one JSON object.")] = False,
 ) -> None:
     import json

@@ -70,10 +70,14 @@ class LSTMConfig:
                 "in training mode 1 draws a separate input-dropout mask for each gate."
             )
         if self.values["time_major"] is False:
-            notes.append("--no-time-major is Keras 2's default layout; Keras 3 removed the argument, so nothing changes.")
+            notes.append(
+                "--no-time-major is Keras 2's default layout; Keras 3 removed the argument, so nothing changes."
+            )
         if self.values["dropout"] == 1.0:
-            notes.append("--dropout 1.0: Keras's generic loop drops nothing at a rate of exactly 1, but where it runs "
-                         "cuDNN (a GPU) it zeroes the whole input first.")
+            notes.append(
+                "--dropout 1.0: Keras's generic loop drops nothing at a rate of exactly 1, but where it runs "
+                "cuDNN (a GPU) it zeroes the whole input first."
+            )
         if self.values["recurrent_dropout"] == 1.0:
             notes.append("--recurrent-dropout 1.0: Keras treats a rate of exactly 1 as no recurrent dropout at all.")
         return notes
@@ -94,7 +98,9 @@ def _validate(argument: Argument, raw: object) -> object:
             raise UsageError(f"{flag} must be a number between 0 and 1, got {shorten(repr(raw))}")
         value = float(raw)
         if not math.isfinite(value) or not 0.0 <= value <= 1.0:
-            raise UsageError(f"{flag} must be between 0 and 1, got {shorten(repr(raw))} (Keras would silently clamp it)")
+            raise UsageError(
+                f"{flag} must be between 0 and 1, got {shorten(repr(raw))} (Keras would silently clamp it)"
+            )
         return value
     if kind is Kind.SEED:
         if raw is None:
@@ -201,6 +207,7 @@ ORTHOGONAL_REGULARIZERS = ("OrthogonalRegularizer", "orthogonal_regularizer")
 
 def _check_orthogonal_regularizer(values: Mapping[str, object]) -> None:
     """Keras's OrthogonalRegularizer takes only matrices; on anything else it fails mid-run."""
+
     def orthogonal(name: str) -> bool:
         spec = values[name]
         return isinstance(spec, Spec) and spec.name in ORTHOGONAL_REGULARIZERS

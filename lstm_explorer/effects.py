@@ -90,19 +90,28 @@ def dropout(ctx: Context, name: str) -> Effect:
         f"{name} = {rate:g}: in training mode {changed} of {inference.size} output entries changed "
         f"(max |Δ| = {_max_diff(inference, training):.3g}); at inference none can, because Keras applies "
         "dropout masks only when the layer is called with training=True (fit does, predict and plain calls don't).",
-        f"Masks seeded by --seed {seed}." if seed is not None else "Masks drawn from the global random state fixed by --random-seed.",
+        f"Masks seeded by --seed {seed}."
+        if seed is not None
+        else "Masks drawn from the global random state fixed by --random-seed.",
     ]
     if rate == 1.0:
         cudnn_case = "; where cuDNN runs, on a GPU, the input is zeroed instead" if name == "dropout" else ""
-        lines.append(f"At a rate of exactly 1.0 Keras's generic loop drops nothing (it applies dropout only below 1){cudnn_case}.")
+        lines.append(
+            f"At a rate of exactly 1.0 Keras's generic loop drops nothing (it applies dropout only below 1){cudnn_case}."
+        )
     lines.append("Keras would silently clamp a rate outside [0, 1]; this tool refuses one instead.")
     if rate > 0 and changed == 0 and rate < 1.0:
         lines.append("No entry changed: with few features and a small batch the mask has few bits; try --batch 8.")
     shown = [("inference", inference), ("training", training)]
     if inference.ndim == 3:
         shown = [(f"{label}, sample 0 (rows are timesteps)", values[0]) for label, values in shown]
-    return Effect(name, f"{name}: inference vs training mode", lines, shown,
-                  {"rate": rate, "inference": inference.tolist(), "training": training.tolist(), "changed_entries": changed})
+    return Effect(
+        name,
+        f"{name}: inference vs training mode",
+        lines,
+        shown,
+        {"rate": rate, "inference": inference.tolist(), "training": training.tolist(), "changed_entries": changed},
+    )
 
 
 def stateful(ctx: Context, name: str) -> Effect:
@@ -123,11 +132,26 @@ def stateful(ctx: Context, name: str) -> Effect:
         "Keras needs a fixed batch size for this (keras.Input(batch_shape=…)); reset the state between "
         "independent sequences or epochs.",
     ]
-    return Effect(name, "stateful: the same batch fed twice", lines,
-                  [("first call", first), ("second call", second), ("after reset_state()", after_reset),
-                   ("carried h", carried_h), ("carried c", carried_c)],
-                  {"input_scale": 1.0 / scale, "first_call": first.tolist(), "second_call": second.tolist(),
-                   "after_reset": after_reset.tolist(), "carried_h": carried_h.tolist(), "carried_c": carried_c.tolist()})
+    return Effect(
+        name,
+        "stateful: the same batch fed twice",
+        lines,
+        [
+            ("first call", first),
+            ("second call", second),
+            ("after reset_state()", after_reset),
+            ("carried h", carried_h),
+            ("carried c", carried_c),
+        ],
+        {
+            "input_scale": 1.0 / scale,
+            "first_call": first.tolist(),
+            "second_call": second.tolist(),
+            "after_reset": after_reset.tolist(),
+            "carried_h": carried_h.tolist(),
+            "carried_c": carried_c.tolist(),
+        },
+    )
 
 
 def return_state(ctx: Context, name: str) -> Effect:
@@ -142,8 +166,13 @@ def return_state(ctx: Context, name: str) -> Effect:
         f"return_state gives the tuple (output, h, c); h equals the last output: {equal} (max |Δ| = {diff:.3g}).",
         "c, the cell state, is returned nowhere else.",
     ]
-    return Effect(name, "return_state: (output, h, c)", lines, [("h", h), ("c", c)],
-                  {"h": h.tolist(), "c": c.tolist(), "h_equals_last_output": equal, "max_abs_diff": diff})
+    return Effect(
+        name,
+        "return_state: (output, h, c)",
+        lines,
+        [("h", h), ("c", c)],
+        {"h": h.tolist(), "c": c.tolist(), "h_equals_last_output": equal, "max_abs_diff": diff},
+    )
 
 
 def return_sequences(ctx: Context, name: str) -> Effect:
@@ -159,9 +188,18 @@ def return_sequences(ctx: Context, name: str) -> Effect:
     arrays = [("last row of the sequence", sequence[:, -1]), ("plain output", last)]
     if not ctx.config["return_sequences"]:
         arrays.insert(0, ("the sequence, sample 0 (rows are timesteps in processing order)", sequence[0]))
-    return Effect(name, "return_sequences: every h_t vs the last one", lines, arrays,
-                  {"sequence_shape": list(sequence.shape), "output_shape": list(last.shape),
-                   "last_row_equals_output": equal, "max_abs_diff": diff})
+    return Effect(
+        name,
+        "return_sequences: every h_t vs the last one",
+        lines,
+        arrays,
+        {
+            "sequence_shape": list(sequence.shape),
+            "output_shape": list(last.shape),
+            "last_row_equals_output": equal,
+            "max_abs_diff": diff,
+        },
+    )
 
 
 def go_backwards(ctx: Context, name: str) -> Effect:
@@ -176,9 +214,16 @@ def go_backwards(ctx: Context, name: str) -> Effect:
         "The sequence comes back in processing order, i.e. reversed: row 0 is h after reading the last "
         f"timestep. Its last row (h after the whole sequence) differs from the forward pass's by {_max_diff(backward_seq[:, -1], forward_seq[:, -1]):.3g}.",
     ]
-    return Effect(name, "go_backwards: reading the sequence from the end", lines,
-                  [("go_backwards sequence, sample 0", backward_seq[0]), ("forward on reversed input, sample 0", forward_on_reversed[0])],
-                  {"output": backward_seq.tolist(), "forward_on_reversed": forward_on_reversed.tolist(), "max_abs_diff": diff})
+    return Effect(
+        name,
+        "go_backwards: reading the sequence from the end",
+        lines,
+        [
+            ("go_backwards sequence, sample 0", backward_seq[0]),
+            ("forward on reversed input, sample 0", forward_on_reversed[0]),
+        ],
+        {"output": backward_seq.tolist(), "forward_on_reversed": forward_on_reversed.tolist(), "max_abs_diff": diff},
+    )
 
 
 def _regularizer_formula(regularizer: Any, values: np.ndarray, symbol: str) -> tuple[str, float]:
@@ -192,16 +237,25 @@ def _regularizer_formula(regularizer: Any, values: np.ndarray, symbol: str) -> t
         return f"l2 × Σ{symbol}² = {config['l2']:g} × {sq_sum:.6g}", config["l2"] * sq_sum
     if kind == "L1L2":
         value = config["l1"] * abs_sum + config["l2"] * sq_sum
-        return f"l1 × Σ|{symbol}| + l2 × Σ{symbol}² = {config['l1']:g} × {abs_sum:.6g} + {config['l2']:g} × {sq_sum:.6g}", value
-    return f"{kind}({', '.join(f'{k}={v!r}' for k, v in config.items())}) applied to {symbol}", float(np.asarray(regularizer(values)))
+        return (
+            f"l1 × Σ|{symbol}| + l2 × Σ{symbol}² = {config['l1']:g} × {abs_sum:.6g} + {config['l2']:g} × {sq_sum:.6g}",
+            value,
+        )
+    return f"{kind}({', '.join(f'{k}={v!r}' for k, v in config.items())}) applied to {symbol}", float(
+        np.asarray(regularizer(values))
+    )
 
 
 def regularizer(ctx: Context, name: str) -> Effect:
     reg = ctx.layer_kwargs[name]
     keras_total = float(sum(float(np.asarray(loss)) for loss in ctx.layer.losses))
     if reg is None:
-        return Effect(name, f"{name}: none", [f"No {name} set; the layer adds {len(ctx.layer.losses)} loss terms in all (total {keras_total:.6g})."],
-                      data={"losses": {}, "keras_total": keras_total})
+        return Effect(
+            name,
+            f"{name}: none",
+            [f"No {name} set; the layer adds {len(ctx.layer.losses)} loss terms in all (total {keras_total:.6g})."],
+            data={"losses": {}, "keras_total": keras_total},
+        )
     if name == "activity_regularizer":
         batch = ctx.x.shape[0]
         terms = []
@@ -216,8 +270,12 @@ def regularizer(ctx: Context, name: str) -> Effect:
         ]
         value = total
     elif _weight_of(name) not in ctx.weights():
-        return Effect(name, f"{name}: nothing to penalise", [f"use_bias is off: there is no {_weight_of(name)}, so {name} adds no loss."],
-                      data={"losses": {}, "keras_total": keras_total})
+        return Effect(
+            name,
+            f"{name}: nothing to penalise",
+            [f"use_bias is off: there is no {_weight_of(name)}, so {name} adds no loss."],
+            data={"losses": {}, "keras_total": keras_total},
+        )
     else:
         weight = ctx.weights()[_weight_of(name)]
         symbol = WEIGHT_BY_NAME[_weight_of(name)].symbol
@@ -226,7 +284,9 @@ def regularizer(ctx: Context, name: str) -> Effect:
     if value == 0.0:
         lines.append("This penalty is 0: it adds nothing to the loss (a factor of 0, or weights that are all zero).")
     lines.append(f"All loss terms the layer holds (layer.losses) add up to {keras_total:.6g}.")
-    return Effect(name, f"{name}: the loss term it adds", lines, data={"losses": {name: value}, "keras_total": keras_total})
+    return Effect(
+        name, f"{name}: the loss term it adds", lines, data={"losses": {name: value}, "keras_total": keras_total}
+    )
 
 
 def _constraint_statistic(constraint: Any, weight: np.ndarray) -> tuple[str, float, bool]:
@@ -246,7 +306,11 @@ def _constraint_statistic(constraint: Any, weight: np.ndarray) -> tuple[str, flo
     if kind == "MinMaxNorm":
         low, high = float(norms.min()), float(norms.max())
         holds = config["rate"] != 1.0 or (low >= config["min_value"] - 1e-5 and high <= config["max_value"] + 1e-5)
-        return f"norms along axis {axis} within [{config['min_value']:g}, {config['max_value']:g}] (rate {config['rate']:g})", high, holds
+        return (
+            f"norms along axis {axis} within [{config['min_value']:g}, {config['max_value']:g}] (rate {config['rate']:g})",
+            high,
+            holds,
+        )
     return f"{kind} applied", float("nan"), True
 
 
@@ -256,9 +320,15 @@ def constraints(ctx: Context, names: list[str]) -> list[Effect]:
     active = [n for n in names if ctx.layer_kwargs[n] is not None and _weight_of(n) in present]
     effects = [
         Effect(n, f"{n}: none", [f"No {n} set: the optimizer leaves {_weight_of(n)} unprojected."], data={})
-        if ctx.layer_kwargs[n] is None else
-        Effect(n, f"{n}: nothing to constrain", [f"use_bias is off: there is no {_weight_of(n)} for {n} to act on."], data={})
-        for n in names if n not in active
+        if ctx.layer_kwargs[n] is None
+        else Effect(
+            n,
+            f"{n}: nothing to constrain",
+            [f"use_bias is off: there is no {_weight_of(n)} for {n} to act on."],
+            data={},
+        )
+        for n in names
+        if n not in active
     ]
     if not active:
         return effects
@@ -273,7 +343,9 @@ def constraints(ctx: Context, names: list[str]) -> list[Effect]:
         loss = sum(tf.reduce_mean(tf.square(r - t)) for r, t in zip(returned, target))
     gradients = tape.gradient(loss, layer.trainable_weights)
     # Plain SGD: what each weight would be after the step had no constraint projected it.
-    unprojected = {w.name: before[w.name] - LEARNING_RATE * np.asarray(g) for w, g in zip(layer.trainable_weights, gradients)}
+    unprojected = {
+        w.name: before[w.name] - LEARNING_RATE * np.asarray(g) for w, g in zip(layer.trainable_weights, gradients)
+    }
     optimizer.apply_gradients(zip(gradients, layer.trainable_weights))
     after = {w.name: np.asarray(w.numpy()) for w in layer.weights}
     for name in active:
@@ -287,14 +359,26 @@ def constraints(ctx: Context, names: list[str]) -> list[Effect]:
             f"Keras projects {weight} only after the update, not at build.",
             f"{label}: before the step {value_before:.6g} ({'holds' if holds_before else 'violated'}), "
             f"after {value_after:.6g} ({'holds' if holds_after else 'violated'}).",
-            f"The projection moved {int(moved.sum())} of {moved.size} entries of {weight}." if moved.any() else
-            f"It never bound: the stepped {weight} already satisfied it, so here it changed nothing.",
+            f"The projection moved {int(moved.sum())} of {moved.size} entries of {weight}."
+            if moved.any()
+            else f"It never bound: the stepped {weight} already satisfied it, so here it changed nothing.",
         ]
-        effects.append(Effect(name, f"{name}: {weight} before and after one training step", lines,
-                              [(f"{weight} before", before[weight]), (f"{weight} after", after[weight])],
-                              {"weight": weight, "statistic": label, "bound": bool(moved.any()), "projected_entries": int(moved.sum()),
-                               "before": {"value": value_before, "holds": holds_before, "values": before[weight].tolist()},
-                               "after": {"value": value_after, "holds": holds_after, "values": after[weight].tolist()}}))
+        effects.append(
+            Effect(
+                name,
+                f"{name}: {weight} before and after one training step",
+                lines,
+                [(f"{weight} before", before[weight]), (f"{weight} after", after[weight])],
+                {
+                    "weight": weight,
+                    "statistic": label,
+                    "bound": bool(moved.any()),
+                    "projected_entries": int(moved.sum()),
+                    "before": {"value": value_before, "holds": holds_before, "values": before[weight].tolist()},
+                    "after": {"value": value_after, "holds": holds_after, "values": after[weight].tolist()},
+                },
+            )
+        )
     return effects
 
 
@@ -302,7 +386,10 @@ def _gate_stats(values: np.ndarray, units: int) -> dict[str, dict[str, float]]:
     blocks = values.reshape(-1, 4 * units)
     return {
         gate: {
-            "mean": float(block.mean()), "std": float(block.std()), "min": float(block.min()), "max": float(block.max()),
+            "mean": float(block.mean()),
+            "std": float(block.std()),
+            "min": float(block.min()),
+            "max": float(block.max()),
         }
         for gate, block in zip((g.key for g in GATES), np.split(blocks, 4, axis=1))
     }
@@ -334,16 +421,20 @@ def unit_forget_bias(ctx: Context, name: str) -> Effect:
     bias = ctx.weights().get("bias")
     if bias is None:
         return Effect(name, f"{name}: no bias", ["use_bias is off, so there is no forget bias to set."], data={})
-    forget = bias[units:2 * units]
+    forget = bias[units : 2 * units]
     all_one = bool(np.all(forget == 1.0))
     lines = [
         f"Forget block b_f = {np.array2string(forget, precision=4)}; all ones: {all_one} "
         f"(unit_forget_bias is {ctx.config[name]}).",
-        f"Other blocks: i {np.array2string(bias[:units], precision=4)}, {GATE_SYMBOLS['c']} {np.array2string(bias[2 * units:3 * units], precision=4)}, "
-        f"o {np.array2string(bias[3 * units:], precision=4)}.",
+        f"Other blocks: i {np.array2string(bias[:units], precision=4)}, {GATE_SYMBOLS['c']} {np.array2string(bias[2 * units : 3 * units], precision=4)}, "
+        f"o {np.array2string(bias[3 * units :], precision=4)}.",
     ]
-    return Effect(name, "unit_forget_bias: the forget gate's starting bias", lines,
-                  data={"forget_block": forget.tolist(), "forget_bias_is_one": all_one})
+    return Effect(
+        name,
+        "unit_forget_bias: the forget gate's starting bias",
+        lines,
+        data={"forget_block": forget.tolist(), "forget_bias_is_one": all_one},
+    )
 
 
 def unroll(ctx: Context, name: str) -> Effect:
@@ -361,7 +452,9 @@ def unroll(ctx: Context, name: str) -> Effect:
         f"One call took {timings['unrolled'] * 1e3:.2f} ms unrolled and {timings['loop'] * 1e3:.2f} ms as a loop "
         f"({ctx.x.shape[1]} timesteps; unrolling pays off only for short sequences, and costs memory).",
     ]
-    return Effect(name, "unroll: the same numbers, another graph", lines, data={"max_abs_diff": diff, "seconds": timings})
+    return Effect(
+        name, "unroll: the same numbers, another graph", lines, data={"max_abs_diff": diff, "seconds": timings}
+    )
 
 
 @dataclass(frozen=True)
@@ -385,6 +478,7 @@ def cudnn_conditions(config: LSTMConfig) -> list[CudnnCondition]:
     `LSTM.inner_loop` (keras/src/layers/rnn/lstm.py) also needs use_cudnn auto or true and no
     recurrent dropout. tests/test_effects.py holds this list against those two functions.
     """
+
     def condition(argument: str, needs: str, met: bool) -> CudnnCondition:
         return CudnnCondition(argument, config[argument], needs, met)
 
@@ -420,8 +514,17 @@ def cudnn(ctx: Context, name: str = "cudnn") -> Effect:
     lines.append(verdict)
     if ctx.config["implementation"] is not None:
         lines.append(f"--implementation {ctx.config['implementation']} plays no part in this choice in Keras 3.")
-    return Effect(name, "cuDNN eligibility", lines,
-                  data={"eligible": eligible, "failed_conditions": failed, "gpu_visible": visible, "use_cudnn": ctx.config["use_cudnn"]})
+    return Effect(
+        name,
+        "cuDNN eligibility",
+        lines,
+        data={
+            "eligible": eligible,
+            "failed_conditions": failed,
+            "gpu_visible": visible,
+            "use_cudnn": ctx.config["use_cudnn"],
+        },
+    )
 
 
 def saturation(ctx: Context, name: str = "saturation") -> Effect:
@@ -438,10 +541,22 @@ def saturation(ctx: Context, name: str = "saturation") -> Effect:
     ]
     suggestion = None
     if saturated and scale > 1.0:
-        suggestion = f"Saturated gates pass almost no gradient and hide small effects: --scale divides the input by {scale:g}."
+        suggestion = (
+            f"Saturated gates pass almost no gradient and hide small effects: --scale divides the input by {scale:g}."
+        )
         lines.append(suggestion)
-    return Effect(name, "Gate saturation", lines,
-                  data={"share": share, "per_gate": per_gate, "margin": SATURATION_MARGIN, "saturated": saturated, "suggestion": suggestion})
+    return Effect(
+        name,
+        "Gate saturation",
+        lines,
+        data={
+            "share": share,
+            "per_gate": per_gate,
+            "margin": SATURATION_MARGIN,
+            "saturated": saturated,
+            "suggestion": suggestion,
+        },
+    )
 
 
 DEMONSTRATIONS: dict[str, Callable[[Context, str], Effect]] = {

@@ -163,7 +163,9 @@ def _check_cudnn_request(config: LSTMConfig, tf: ModuleType) -> None:
         lacking = ", ".join(f"{c.argument} {c.needs}" for c in failed)
         raise UsageError(f"--use-cudnn true needs {lacking}, which this configuration lacks. Use auto or false")
     if not gpu_visible(tf):
-        raise UsageError("--use-cudnn true needs a GPU with cuDNN and TensorFlow sees none here; use auto (the default) or false")
+        raise UsageError(
+            "--use-cudnn true needs a GPU with cuDNN and TensorFlow sees none here; use auto (the default) or false"
+        )
 
 
 def implementation_one_crashes(config: LSTMConfig, training: bool) -> bool:
@@ -215,10 +217,7 @@ def run(
         tensors = _call(model, x, training)
         checkpoint.reached("call")
         outputs = _name_outputs(config, tensors)
-        weights = [
-            NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy()))
-            for w in layer.weights
-        ]
+        weights = [NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy())) for w in layer.weights]
         steps = trace_steps(keras, layer, x, masks)
         return RunResult(
             config=config,
@@ -235,7 +234,9 @@ def run(
             keras_version=keras.__version__,
             tensorflow_version=_tensorflow_version(tf),
             notes=config.notes() + _run_notes(config, training),
-            effects=demonstrate(Context(keras, tf, config, kwargs, layer, model, x, tensors, training, steps, loop), demonstrations),
+            effects=demonstrate(
+                Context(keras, tf, config, kwargs, layer, model, x, tensors, training, steps, loop), demonstrations
+            ),
             reference=check_against_reference(config, x, layer, tensors, masks),
             trace=[step.sample(trace_sample) for step in steps],
             trace_sample=trace_sample,
@@ -244,7 +245,12 @@ def run(
 
 
 def _build(
-    keras: ModuleType, tf: ModuleType, config: LSTMConfig, x: np.ndarray, random_seed: int, training: bool,
+    keras: ModuleType,
+    tf: ModuleType,
+    config: LSTMConfig,
+    x: np.ndarray,
+    random_seed: int,
+    training: bool,
     weights: list[np.ndarray] | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Seed, resolve the arguments, build the layer on the input's full shape; optionally load weights."""
@@ -294,8 +300,10 @@ def sweep_note(argument: str, training: bool) -> str | None:
     """Why a dropout sweep at inference gives identical rows, and what to do about it."""
     if training or argument not in ("dropout", "recurrent_dropout"):
         return None
-    return (f"{argument} acts only in training mode, and this sweep called each layer for inference: every row is the "
-            "same. Add --training to see the dropout masks act.")
+    return (
+        f"{argument} acts only in training mode, and this sweep called each layer for inference: every row is the "
+        "same. Add --training to see the dropout masks act."
+    )
 
 
 def sweep(
@@ -340,11 +348,18 @@ def sweep(
             diff = None
             if first_outputs is not None and first_outputs[0].shape == tensors[0].shape:
                 diff = float(np.max(np.abs(tensors[0].astype(np.float64) - first_outputs[0])))
-            rows.append(SweepRow(
-                label, [tuple(t.shape) for t in tensors], int(layer.count_params()), tensors, diff,
-                all(c.met for c in cudnn_conditions(config)),
-                float(sum(float(np.asarray(loss)) for loss in layer.losses)), shared,
-            ))
+            rows.append(
+                SweepRow(
+                    label,
+                    [tuple(t.shape) for t in tensors],
+                    int(layer.count_params()),
+                    tensors,
+                    diff,
+                    all(c.met for c in cudnn_conditions(config)),
+                    float(sum(float(np.asarray(loss)) for loss in layer.losses)),
+                    shared,
+                )
+            )
     return rows
 
 
@@ -370,7 +385,10 @@ def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, masks: dict[str, A
             parts = [ops.matmul(v, k) for v, k in zip(gate_inputs, ops.split(cell.kernel, 4, axis=1))]
             if cell.use_bias:
                 parts = [p + b for p, b in zip(parts, ops.split(cell.bias, 4, axis=0))]
-            parts = [p + ops.matmul(gate_h[k], cell.recurrent_kernel[:, k * units:(k + 1) * units]) for k, p in enumerate(parts)]
+            parts = [
+                p + ops.matmul(gate_h[k], cell.recurrent_kernel[:, k * units : (k + 1) * units])
+                for k, p in enumerate(parts)
+            ]
         else:
             if input_masks:
                 inputs = inputs * input_masks[0]
@@ -401,8 +419,12 @@ def _record_loop(layer: Any) -> dict[str, np.ndarray]:
     def recording(*args: Any, **kwargs: Any) -> Any:
         last_output, outputs, states = original(*args, **kwargs)
         if not recorded:  # the main call only: demonstrations may call the same model again
-            recorded.update(last_output=np.asarray(last_output), sequence=np.asarray(outputs),
-                            h=np.asarray(states[0]), c=np.asarray(states[1]))
+            recorded.update(
+                last_output=np.asarray(last_output),
+                sequence=np.asarray(outputs),
+                h=np.asarray(states[0]),
+                c=np.asarray(states[1]),
+            )
         return last_output, outputs, states
 
     layer.inner_loop = recording
@@ -442,8 +464,10 @@ def _name_masks(masks: dict[str, Any]) -> list[NamedArray]:
         if drawn is None:
             continue
         if isinstance(drawn, (list, tuple)):
-            named += [NamedArray(f"{key}_mask_{gate.key}", f"multiplies {multiplies} for gate {gate.symbol}", np.asarray(m))
-                      for gate, m in zip(GATES, drawn)]
+            named += [
+                NamedArray(f"{key}_mask_{gate.key}", f"multiplies {multiplies} for gate {gate.symbol}", np.asarray(m))
+                for gate, m in zip(GATES, drawn)
+            ]
         else:
             named.append(NamedArray(f"{key}_mask", f"multiplies {multiplies} for every gate", np.asarray(drawn)))
     return named
@@ -459,7 +483,10 @@ def check_against_reference(
     """Recompute the call in NumPy from the layer's weights and compare every returned tensor."""
     weights = {w.name: np.asarray(w.numpy()) for w in layer.weights}
     forward = lstm_forward(
-        x, weights["kernel"], weights["recurrent_kernel"], weights.get("bias"),
+        x,
+        weights["kernel"],
+        weights["recurrent_kernel"],
+        weights.get("bias"),
         activation_name=config["activation"],  # type: ignore[arg-type]
         recurrent_activation_name=config["recurrent_activation"],  # type: ignore[arg-type]
         go_backwards=bool(config["go_backwards"]),
@@ -491,9 +518,13 @@ def _name_outputs(config: LSTMConfig, arrays: list[np.ndarray]) -> list[NamedArr
 def _run_notes(config: LSTMConfig, training: bool) -> list[str]:
     notes = []
     if not training and (config["dropout"] or config["recurrent_dropout"]):
-        notes.append("Dropout acts only in training mode; this is an inference call, so it changed nothing (add --training).")
+        notes.append(
+            "Dropout acts only in training mode; this is an inference call, so it changed nothing (add --training)."
+        )
     if config["go_backwards"] and config["return_sequences"]:
-        notes.append("go_backwards: the sequence comes back in reversed time order: row 0 is h after reading the last timestep, which was read first.")
+        notes.append(
+            "go_backwards: the sequence comes back in reversed time order: row 0 is h after reading the last timestep, which was read first."
+        )
     return notes
 
 

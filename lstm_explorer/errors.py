@@ -49,4 +49,4 @@ class RunFailure(ExplorerError):
 
 def shorten(text: str, limit: int = 60) -> str:
     """A user's value as an error message quotes it: a long one cut in the middle, so the line stays one line."""
-    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-(limit // 2) + 1:]}"
+    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-(limit // 2) + 1 :]}"

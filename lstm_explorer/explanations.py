@@ -117,7 +117,12 @@ def summary(argument: Argument, lang: str = "en") -> str:
 def overview(lang: str = "en") -> list[dict[str, str]]:
     """One row per argument, in catalogue order: what the overview table and its JSON show."""
     return [
-        {"name": a.name, "default": display_default(a, lang), "summary": summary(a, lang), "panel": panel_name(a.panel, lang)}
+        {
+            "name": a.name,
+            "default": display_default(a, lang),
+            "summary": summary(a, lang),
+            "panel": panel_name(a.panel, lang),
+        }
         for a in ARGUMENTS
     ]
 

@@ -16,8 +16,9 @@ from lstm_explorer import checkpoint
 from lstm_explorer.errors import RunFailure, UsageError
 
 
-def check_target(path_text: str, flag: str, force: bool, suffix: str | None = None,
-                 protected: tuple[Path, ...] = ()) -> Path:
+def check_target(
+    path_text: str, flag: str, force: bool, suffix: str | None = None, protected: tuple[Path, ...] = ()
+) -> Path:
     """Refuse, before anything is computed, a destination that can't or shouldn't be written."""
     if not path_text.strip():
         raise UsageError(f"{flag} is empty: give the path of the file to write")
@@ -47,7 +48,9 @@ def write_atomically(path: Path, flag: str, force: bool, write: Callable[[str], 
         try:
             handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         except OSError as error:
-            raise RunFailure(f"{flag} {path}: cannot write in {str(path.parent)!r}: {error.strerror or error}") from error
+            raise RunFailure(
+                f"{flag} {path}: cannot write in {str(path.parent)!r}: {error.strerror or error}"
+            ) from error
         os.close(handle)
         write(temporary)
         checkpoint.reached("write")

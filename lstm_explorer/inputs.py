@@ -41,7 +41,9 @@ def scaled(data: InputData) -> InputData:
     peak = float(np.max(np.abs(data.values)))
     if peak == 0.0:
         return data
-    return InputData((data.values / np.float32(peak)).astype(np.float32), f"{data.source}, divided by {peak:g} (--scale)", peak)
+    return InputData(
+        (data.values / np.float32(peak)).astype(np.float32), f"{data.source}, divided by {peak:g} (--scale)", peak
+    )
 
 
 def counting_pattern(batch: int, timesteps: int, features: int) -> np.ndarray:
@@ -75,7 +77,9 @@ def generated_shape(batch: int | None, timesteps: int | None, features: int | No
 
 def generated(batch: int, timesteps: int, features: int) -> InputData:
     """The counting pattern in a shape `generated_shape` has checked."""
-    return InputData(counting_pattern(batch, timesteps, features), f"generated counting pattern 1 … {batch * timesteps * features}")
+    return InputData(
+        counting_pattern(batch, timesteps, features), f"generated counting pattern 1 … {batch * timesteps * features}"
+    )
 
 
 def load(path_text: str, bound: int | None = None) -> InputData:
@@ -116,9 +120,13 @@ def _read_npy(path: Path, flag: str) -> np.ndarray:
     with path.open("rb") as handle:
         start = handle.read(len(NPY_MAGIC))
     if start.startswith(PICKLE_PROTOCOL):
-        raise UsageError(f"{flag} is a pickle, not a .npy file; refusing to unpickle it. Save a numeric array with np.save")
+        raise UsageError(
+            f"{flag} is a pickle, not a .npy file; refusing to unpickle it. Save a numeric array with np.save"
+        )
     if not start.startswith((NPY_MAGIC, ZIP_MAGIC)):
-        raise UsageError(f"{flag} is not a valid .npy file (it does not start with NumPy's header); save it with np.save")
+        raise UsageError(
+            f"{flag} is not a valid .npy file (it does not start with NumPy's header); save it with np.save"
+        )
     try:
         array = np.load(path, allow_pickle=False)
     except ValueError as error:

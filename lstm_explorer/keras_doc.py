@@ -65,10 +65,10 @@ def class_docstring(source: str, class_name: str) -> str | None:
         return None
     body = source.find(":\n", start)
     opening = source.find('"""', body)
-    if body < 0 or opening < 0 or source[body + 2:opening].strip():
+    if body < 0 or opening < 0 or source[body + 2 : opening].strip():
         return None
     closing = source.find('"""', opening + 3)
-    return None if closing < 0 else source[opening + 3:closing]
+    return None if closing < 0 else source[opening + 3 : closing]
 
 
 def _version(root: Path) -> str | None:

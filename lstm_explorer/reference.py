@@ -119,9 +119,16 @@ class Step:
 
 
 def lstm_step(
-    x_t: Array, h: Array, c: Array, kernel: Array, recurrent_kernel: Array, bias: Array,
-    act: Callable[[Array], Array], gate: Callable[[Array], Array],
-    input_masks: Sequence[Array] | None = None, recurrent_masks: Sequence[Array] | None = None,
+    x_t: Array,
+    h: Array,
+    c: Array,
+    kernel: Array,
+    recurrent_kernel: Array,
+    bias: Array,
+    act: Callable[[Array], Array],
+    gate: Callable[[Array], Array],
+    input_masks: Sequence[Array] | None = None,
+    recurrent_masks: Sequence[Array] | None = None,
 ) -> tuple[Array, Array, Array, Array, Array, Array, Array]:
     """One LSTM step from the equations: returns z, i, f, g (c̃), o, and the new c and h.
 
@@ -186,13 +193,17 @@ def lstm_forward(
     h = np.zeros((batch, units)) if initial_h is None else np.asarray(initial_h, dtype=np.float64)
     c = np.zeros((batch, units)) if initial_c is None else np.asarray(initial_c, dtype=np.float64)
     steps = []
-    for t in (range(timesteps - 1, -1, -1) if go_backwards else range(timesteps)):
-        z, i, f, g, o, c, h = lstm_step(x[:, t], h, c, kernel, recurrent_kernel, b, act, gate, input_masks, recurrent_masks)
+    for t in range(timesteps - 1, -1, -1) if go_backwards else range(timesteps):
+        z, i, f, g, o, c, h = lstm_step(
+            x[:, t], h, c, kernel, recurrent_kernel, b, act, gate, input_masks, recurrent_masks
+        )
         steps.append(Step(t, x[:, t], z, i, f, g, o, c, h))
     return Forward(np.stack([s.h for s in steps], axis=1), h, c, steps)
 
 
-def compare(keras_values: Sequence[Array], reference_values: Sequence[Array], atol: float = 1e-5, rtol: float = 1e-5) -> tuple[float, bool]:
+def compare(
+    keras_values: Sequence[Array], reference_values: Sequence[Array], atol: float = 1e-5, rtol: float = 1e-5
+) -> tuple[float, bool]:
     """Largest |Δ| over all returned tensors and whether all agree within atol + rtol·|reference|."""
     worst = 0.0
     ok = True

@@ -48,7 +48,9 @@ def input_expression(values: np.ndarray) -> str:
     return f'np.array({json.dumps(values.astype(np.float64).tolist())}, dtype="float32")'
 
 
-def keras_script(config: LSTMConfig, values: np.ndarray, random_seed: int, output_names: list[str], training: bool = False) -> str:
+def keras_script(
+    config: LSTMConfig, values: np.ndarray, random_seed: int, output_names: list[str], training: bool = False
+) -> str:
     """A complete Keras 3 script that builds this layer and prints what the tool prints, as JSON lines."""
     arguments = layer_arguments(config)
     call = "keras.layers.LSTM(" + ", ".join(arguments) + ")"
@@ -92,11 +94,16 @@ def torch_gaps(config: LSTMConfig, pytorch_notes: Mapping[str, str]) -> list[tup
     return [
         (a.name, pytorch_notes.get(a.name, ""))
         for a in ARGUMENTS
-        if not a.torch_switch and a.name in config.values and config[a.name] is not None and not config.is_default(a.name)
+        if not a.torch_switch
+        and a.name in config.values
+        and config[a.name] is not None
+        and not config.is_default(a.name)
     ]
 
 
-def torch_script(config: LSTMConfig, values: np.ndarray, weights: Mapping[str, np.ndarray], pytorch_notes: Mapping[str, str]) -> str:
+def torch_script(
+    config: LSTMConfig, values: np.ndarray, weights: Mapping[str, np.ndarray], pytorch_notes: Mapping[str, str]
+) -> str:
     """The nearest torch.nn.LSTM, carrying this Keras layer's weights, printing the same tensors."""
     units = int(config["units"])  # type: ignore[call-overload]
     parameters = torch_parameters(weights)
@@ -106,8 +113,15 @@ def torch_script(config: LSTMConfig, values: np.ndarray, weights: Mapping[str, n
         for name, array in parameters.items()
     )
     gaps = torch_gaps(config, pytorch_notes)
-    gap_lines = "\n".join(f"# - {name}: {' '.join(note.split())}" for name, note in gaps) or "# (none: every argument you set maps directly)"
-    flip = "x = x.flip(1)  # go_backwards: PyTorch reads forwards, so reverse time first\n" if config["go_backwards"] else ""
+    gap_lines = (
+        "\n".join(f"# - {name}: {' '.join(note.split())}" for name, note in gaps)
+        or "# (none: every argument you set maps directly)"
+    )
+    flip = (
+        "x = x.flip(1)  # go_backwards: PyTorch reads forwards, so reverse time first\n"
+        if config["go_backwards"]
+        else ""
+    )
     if config["return_sequences"]:
         first = '("sequence", out)'
     else:

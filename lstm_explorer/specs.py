@@ -58,9 +58,7 @@ def _literal(node: ast.expr, flag: str, text: str) -> object:
         ) from None
     items = value if isinstance(value, (tuple, list)) else (value,)
     if not all(isinstance(item, _LITERAL_TYPES) for item in items):
-        raise UsageError(
-            f"{flag}: arguments in {shorten(text)!r} must be literals (numbers, strings, True/False/None)"
-        )
+        raise UsageError(f"{flag}: arguments in {shorten(text)!r} must be literals (numbers, strings, True/False/None)")
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (int, float)):
             continue

@@ -74,7 +74,7 @@ def numpy_lstm(x, kernel, recurrent, bias, *, go_backwards=False, h0=None, c0=No
     sequence = []
     for t in order:
         z = x[:, t] @ kernel + h @ recurrent + b
-        i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+        i, f, g, o = (z[:, k * units : (k + 1) * units] for k in range(4))
         c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
         h = sigmoid(o) * np.tanh(c)
         if gates is not None:
@@ -112,4 +112,4 @@ def heavy_imports_of(*argv: str) -> tuple[list[str], str]:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     marker = [line for line in result.stderr.splitlines() if line.startswith("HEAVY ")]
     assert marker, result.stderr[-2000:]
-    return ast.literal_eval(marker[-1][len("HEAVY "):]), result.stdout
+    return ast.literal_eval(marker[-1][len("HEAVY ") :]), result.stdout

@@ -29,10 +29,28 @@ def test_importing_the_package_loads_neither_numpy_nor_tensorflow():
     ("call", "args"),
     [
         (lambda: lstm_explorer.run(units=3, return_sequences=True), ["--units", "3", "--return-sequences"]),
-        (lambda: lstm_explorer.run(batch=2, dropout=0.5, seed=1, training=True, return_state=True, kernel_regularizer="l2(0.01)"),
-         ["--batch", "2", "--dropout", "0.5", "--seed", "1", "--training", "--return-state", "--kernel-regularizer", "l2(0.01)"]),
+        (
+            lambda: lstm_explorer.run(
+                batch=2, dropout=0.5, seed=1, training=True, return_state=True, kernel_regularizer="l2(0.01)"
+            ),
+            [
+                "--batch",
+                "2",
+                "--dropout",
+                "0.5",
+                "--seed",
+                "1",
+                "--training",
+                "--return-state",
+                "--kernel-regularizer",
+                "l2(0.01)",
+            ],
+        ),
         (lambda: lstm_explorer.run(effects=True, units=2), ["--show-effects", "--units", "2"]),
-        (lambda: lstm_explorer.trace(sample=1, batch=2, units=2, go_backwards=True), ["trace", "--sample", "1", "--batch", "2", "--units", "2", "--go-backwards"]),
+        (
+            lambda: lstm_explorer.trace(sample=1, batch=2, units=2, go_backwards=True),
+            ["trace", "--sample", "1", "--batch", "2", "--units", "2", "--go-backwards"],
+        ),
         (lambda: lstm_explorer.vary("units", [1, 2], scale=True), ["vary", "units", "1", "2", "--scale"]),
         (lambda: lstm_explorer.vary("return_sequences"), ["vary", "return_sequences"]),
     ],
@@ -62,7 +80,10 @@ def test_unroll_figures_other_than_timings_agree(run_json):
 
 
 def test_python_values_and_typed_text_vary_alike():
-    assert lstm_explorer.vary("go_backwards", [False, True]).to_dict() == lstm_explorer.vary("go_backwards", ["false", "true"]).to_dict()
+    assert (
+        lstm_explorer.vary("go_backwards", [False, True]).to_dict()
+        == lstm_explorer.vary("go_backwards", ["false", "true"]).to_dict()
+    )
 
 
 def test_export_is_the_code_command(invoke):

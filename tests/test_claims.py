@@ -8,10 +8,11 @@ import pkgutil
 
 import pytest
 
-import claims
-from claims import SECTIONS, Claim
 from lstm_explorer.catalogue import ARGUMENTS
 from lstm_explorer.explanations import texts
+
+import claims
+from claims import SECTIONS, Claim
 
 MODULES = [importlib.import_module(f"claims.{info.name}") for info in pkgutil.iter_modules(claims.__path__)]
 CLAIMS: list[Claim] = [claim for module in MODULES for claim in module.CLAIMS]
@@ -29,7 +30,11 @@ def _parts() -> list[tuple[str, str, int | None]]:
     for argument in ARGUMENTS:
         for section in SECTIONS:
             value = EN[argument.name][section]
-            parts += [(argument.name, section, k) for k in range(len(value))] if isinstance(value, list) else [(argument.name, section, None)]
+            parts += (
+                [(argument.name, section, k) for k in range(len(value))]
+                if isinstance(value, list)
+                else [(argument.name, section, None)]
+            )
     return parts
 
 

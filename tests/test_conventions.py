@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import heavy_imports_of
 from lstm_explorer import __version__, errors
 from lstm_explorer import versions as versions_module
 from lstm_explorer.errors import ExitStatus
 from lstm_explorer.keras_doc import read_keras_doc
+
+from conftest import heavy_imports_of
 
 try:
     import tomllib
@@ -92,14 +93,21 @@ SLOW = ("numpy", "tensorflow", "keras", "rich", "importlib.metadata", "lstm_expl
 
 def _slow_modules_after(code: str) -> set[str]:
     script = f"import sys\n{code}\nprint('MODULES', sorted(sys.modules), file=sys.stderr)\n"
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "COLUMNS": "100"})
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "100"},
+    )
     marker = [line for line in result.stderr.splitlines() if line.startswith("MODULES ")]
     assert marker, result.stderr[-2000:]
-    return {name for name in ast.literal_eval(marker[-1][len("MODULES "):]) if name in SLOW}
+    return {name for name in ast.literal_eval(marker[-1][len("MODULES ") :]) if name in SLOW}
 
 
-@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["explain", "dropout"], ["explain", "--json"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["--help"], ["explain", "dropout"], ["explain", "--json"]], ids=" ".join
+)
 def test_start_up_commands_load_nothing_slow(argv):
     """Not TensorFlow, nor numpy, rich or importlib.metadata: any one is a large share of their start-up."""
     run = f"sys.argv = ['lstm-explore', *{argv!r}]\nfrom lstm_explorer.__main__ import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
@@ -110,8 +118,9 @@ def test_start_up_commands_load_nothing_slow(argv):
 def frameworks_absent(monkeypatch):
     """Keras and TensorFlow as an environment without them shows them: not found by the import system."""
     found = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *args: None if name in ("keras", "tensorflow") else found(name, *args))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *args: None if name in ("keras", "tensorflow") else found(name, *args)
+    )
     read_keras_doc.cache_clear()
     yield
     read_keras_doc.cache_clear()
@@ -132,9 +141,12 @@ def packages(tmp_path, monkeypatch):
         (tmp_path / name / "__init__.py").write_text("")
     (tmp_path / "with_metadata-1.2.3rc1.dist-info").mkdir()
     (tmp_path / "with_metadata-1.2.3rc1.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: with_metadata\nVersion: 1.2.3rc1\n\nVersion: 9.9 (in the description)\n")
+        "Metadata-Version: 2.1\nName: with_metadata\nVersion: 1.2.3rc1\n\nVersion: 9.9 (in the description)\n"
+    )
     (tmp_path / "without_metadata_extra-4.5.dist-info").mkdir()
-    (tmp_path / "without_metadata_extra-4.5.dist-info" / "METADATA").write_text("Name: without_metadata_extra\nVersion: 4.5\n")
+    (tmp_path / "without_metadata_extra-4.5.dist-info" / "METADATA").write_text(
+        "Name: without_metadata_extra\nVersion: 4.5\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
 
 
@@ -148,11 +160,20 @@ def test_installed_version_reads_only_the_package_s_own_metadata(packages, packa
 
 def test_exit_statuses():
     assert {status.name: int(status) for status in ExitStatus} == {
-        "OK": 0, "FAILURE": 1, "USAGE": 2, "INTERRUPTED": 130, "READER_GONE": 141,
+        "OK": 0,
+        "FAILURE": 1,
+        "USAGE": 2,
+        "INTERRUPTED": 130,
+        "READER_GONE": 141,
     }
-    assert {error.__name__: error.exit_code for error in (errors.ExplorerError, errors.UsageError, errors.Interrupted, errors.RunFailure)} == {
-        "ExplorerError": ExitStatus.FAILURE, "UsageError": ExitStatus.USAGE,
-        "Interrupted": ExitStatus.INTERRUPTED, "RunFailure": ExitStatus.FAILURE,
+    assert {
+        error.__name__: error.exit_code
+        for error in (errors.ExplorerError, errors.UsageError, errors.Interrupted, errors.RunFailure)
+    } == {
+        "ExplorerError": ExitStatus.FAILURE,
+        "UsageError": ExitStatus.USAGE,
+        "Interrupted": ExitStatus.INTERRUPTED,
+        "RunFailure": ExitStatus.FAILURE,
     }
 
 
@@ -166,7 +187,9 @@ def _literal_exit_statuses(tree: ast.AST) -> list[int]:
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             values = [*node.args, *(keyword.value for keyword in node.keywords if keyword.arg == "code")]
-            if name in EXITS and any(isinstance(value, ast.Constant) and isinstance(value.value, int) for value in values):
+            if name in EXITS and any(
+                isinstance(value, ast.Constant) and isinstance(value.value, int) for value in values
+            ):
                 found.append(node.lineno)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -190,6 +213,13 @@ def test_the_exit_status_check_finds_numbers():
 
 
 def test_bash_completion_offers_flags():
-    env = {**os.environ, "_LSTM_EXPLORE_COMPLETE": "complete_bash", "COMP_WORDS": "lstm-explore --uni", "COMP_CWORD": "1"}
-    result = subprocess.run([sys.executable, "-m", "lstm_explorer"], capture_output=True, text=True, env=env, timeout=600)
+    env = {
+        **os.environ,
+        "_LSTM_EXPLORE_COMPLETE": "complete_bash",
+        "COMP_WORDS": "lstm-explore --uni",
+        "COMP_CWORD": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_explorer"], capture_output=True, text=True, env=env, timeout=600
+    )
     assert (result.returncode, result.stdout.split()) == (0, ["--units", "--unit-forget-bias"])

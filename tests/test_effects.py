@@ -40,7 +40,10 @@ def test_dropout_in_training_runs_reuses_the_main_output(run_json):
 
 def test_dropout_of_one_is_called_out(invoke):
     out = " ".join(invoke("--dropout", "1.0", "--batch", "4").stdout.replace("│", " ").split())
-    assert "At a rate of exactly 1.0 Keras's generic loop drops nothing (it applies dropout only below 1); where cuDNN" in out
+    assert (
+        "At a rate of exactly 1.0 Keras's generic loop drops nothing (it applies dropout only below 1); where cuDNN"
+        in out
+    )
     assert "in training mode 0 of 12 output entries changed" in out
 
 
@@ -84,9 +87,17 @@ def test_go_backwards_matches_forward_on_reversed(run_json):
 
 def test_regularizer_values_equal_their_formulas(run_json):
     doc = run_json(
-        "--kernel-regularizer", "l2(0.01)", "--recurrent-regularizer", "l1(0.02)",
-        "--bias-regularizer", "l1_l2(l1=0.1, l2=0.2)", "--activity-regularizer", "l2(0.5)",
-        "--return-state", "--batch", "2",
+        "--kernel-regularizer",
+        "l2(0.01)",
+        "--recurrent-regularizer",
+        "l1(0.02)",
+        "--bias-regularizer",
+        "l1_l2(l1=0.1, l2=0.2)",
+        "--activity-regularizer",
+        "l2(0.5)",
+        "--return-state",
+        "--batch",
+        "2",
     )
     w = weights(doc)
     effects = doc["effects"]
@@ -103,7 +114,12 @@ def test_regularizer_values_equal_their_formulas(run_json):
 
 def test_regularizer_losses_match_keras_layer_losses(run_json, keras):
     doc = run_json("--kernel-regularizer", "orthogonal_regularizer(factor=0.1)", "--units", "4")
-    _, layer, _ = keras_direct(keras, tutorial_sample(), units=4, make=lambda: {"kernel_regularizer": keras.regularizers.OrthogonalRegularizer(factor=0.1)})
+    _, layer, _ = keras_direct(
+        keras,
+        tutorial_sample(),
+        units=4,
+        make=lambda: {"kernel_regularizer": keras.regularizers.OrthogonalRegularizer(factor=0.1)},
+    )
     keras_value = float(sum(float(np.asarray(loss)) for loss in layer.losses))
     assert doc["effects"]["kernel_regularizer"]["losses"]["kernel_regularizer"] == pytest.approx(keras_value, rel=1e-5)
 
@@ -113,7 +129,9 @@ def _column_norms(values):
 
 
 def test_constraints_hold_after_one_step(run_json):
-    doc = run_json("--kernel-constraint", "max_norm(0.5)", "--recurrent-constraint", "non_neg", "--bias-constraint", "unit_norm")
+    doc = run_json(
+        "--kernel-constraint", "max_norm(0.5)", "--recurrent-constraint", "non_neg", "--bias-constraint", "unit_norm"
+    )
     w = weights(doc)
     kernel = doc["effects"]["kernel_constraint"]
     before, after = np.array(kernel["before"]["values"]), np.array(kernel["after"]["values"])
@@ -143,7 +161,10 @@ def _unconstrained_step(keras, doc):
 
 @pytest.mark.parametrize(
     ("flag", "spec", "weight", "binds"),
-    [("--kernel-constraint", "max_norm(0.5)", "kernel", True), ("--recurrent-constraint", "max_norm(1.0)", "recurrent_kernel", False)],
+    [
+        ("--kernel-constraint", "max_norm(0.5)", "kernel", True),
+        ("--recurrent-constraint", "max_norm(1.0)", "recurrent_kernel", False),
+    ],
 )
 def test_the_run_says_whether_a_constraint_bound(keras, invoke, run_json, flag, spec, weight, binds):
     doc = run_json(flag, spec)
@@ -164,8 +185,12 @@ def test_the_run_says_when_a_penalty_is_zero(invoke):
 
 @pytest.mark.parametrize(
     ("flag", "name", "wanted"),
-    [("--kernel-initializer", "constant", "constant(0.5)"), ("--bias-initializer", "Constant()", "constant(0.5)"),
-     ("--kernel-regularizer", "l1_l2", "l1_l2(l1=0.01, l2=0.01)"), ("--activity-regularizer", "L1L2()", "l1_l2(l1=0.01, l2=0.01)")],
+    [
+        ("--kernel-initializer", "constant", "constant(0.5)"),
+        ("--bias-initializer", "Constant()", "constant(0.5)"),
+        ("--kernel-regularizer", "l1_l2", "l1_l2(l1=0.01, l2=0.01)"),
+        ("--activity-regularizer", "L1L2()", "l1_l2(l1=0.01, l2=0.01)"),
+    ],
 )
 def test_names_that_would_do_nothing_are_refused_as_keras_refuses_them(keras, invoke, flag, name, wanted):
     result = invoke(flag, name)
@@ -180,16 +205,25 @@ def test_names_that_would_do_nothing_are_refused_as_keras_refuses_them(keras, in
 
 
 def test_initializer_statistics_and_orthogonality(run_json):
-    doc = run_json("--kernel-initializer", "random_normal(stddev=0.05, seed=1)", "--recurrent-initializer", "orthogonal", "--units", "4")
+    doc = run_json(
+        "--kernel-initializer",
+        "random_normal(stddev=0.05, seed=1)",
+        "--recurrent-initializer",
+        "orthogonal",
+        "--units",
+        "4",
+    )
     w = weights(doc)
     stats = doc["effects"]["kernel_initializer"]["per_gate"]
     for k, gate in enumerate("ifco"):
-        block = w["kernel"][:, 4 * k:4 * (k + 1)]
+        block = w["kernel"][:, 4 * k : 4 * (k + 1)]
         assert stats[gate]["mean"] == pytest.approx(block.mean(), abs=1e-7)
         assert stats[gate]["std"] == pytest.approx(block.std(), abs=1e-6)
         assert stats[gate]["min"] == pytest.approx(block.min()) and stats[gate]["max"] == pytest.approx(block.max())
     r = w["recurrent_kernel"]
-    assert doc["effects"]["recurrent_initializer"]["orthogonality"] == pytest.approx(np.linalg.norm(r @ r.T - np.eye(4)), abs=1e-6)
+    assert doc["effects"]["recurrent_initializer"]["orthogonality"] == pytest.approx(
+        np.linalg.norm(r @ r.T - np.eye(4)), abs=1e-6
+    )
     assert doc["effects"]["recurrent_initializer"]["orthogonality"] < 1e-5
 
 
@@ -216,8 +250,11 @@ CUDNN_TABLE = [
     (["--no-use-bias"], False, ["use_bias False (cuDNN needs True)"]),
     (["--use-cudnn", "false"], False, ["use_cudnn False (cuDNN needs auto or true)"]),
     (["--dropout", "0.5", "--go-backwards", "--stateful"], True, []),
-    (["--activation", "relu", "--unroll", "--no-use-bias"], False,
-     ["activation relu (cuDNN needs tanh)", "unroll True (cuDNN needs False)", "use_bias False (cuDNN needs True)"]),
+    (
+        ["--activation", "relu", "--unroll", "--no-use-bias"],
+        False,
+        ["activation relu (cuDNN needs tanh)", "unroll True (cuDNN needs False)", "use_bias False (cuDNN needs True)"],
+    ),
 ]
 
 
@@ -237,8 +274,11 @@ def test_the_cudnn_panel_names_the_failing_value_and_what_cudnn_needs(invoke):
     assert "eager" not in out
 
 
-CUDNN_GRID = list(itertools.product(["tanh", "relu"], ["sigmoid", "hard_sigmoid"], [0.0, 0.2], [False, True], [True, False],
-                                    ["auto", True, False]))
+CUDNN_GRID = list(
+    itertools.product(
+        ["tanh", "relu"], ["sigmoid", "hard_sigmoid"], [0.0, 0.2], [False, True], [True, False], ["auto", True, False]
+    )
+)
 
 
 @pytest.mark.parametrize("gpu", [True, False], ids=["gpu", "no-gpu"])
@@ -247,6 +287,7 @@ def test_cudnn_verdict_agrees_with_keras_own_eligibility(keras, monkeypatch, gpu
     cudnn_ok (activations, unroll, use_bias, a visible GPU); the tool's verdict must be the same for
     every configuration, so a future Keras that changes the rule makes this test fail."""
     import tensorflow as tf
+
     tf_rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")  # the package also exports a function `rnn`
 
     from lstm_explorer.config import build_config
@@ -256,12 +297,21 @@ def test_cudnn_verdict_agrees_with_keras_own_eligibility(keras, monkeypatch, gpu
     monkeypatch.setattr(tf.config, "list_logical_devices", lambda kind=None: devices if kind == "GPU" else [])
     assert tf_rnn._is_gpu_available() is gpu and gpu_visible(tf) is gpu
     for activation, recurrent, recurrent_dropout, unroll, use_bias, use_cudnn in CUDNN_GRID:
-        settings = dict(units=3, activation=activation, recurrent_activation=recurrent, recurrent_dropout=recurrent_dropout,
-                        unroll=unroll, use_bias=use_bias)
+        settings = dict(
+            units=3,
+            activation=activation,
+            recurrent_activation=recurrent,
+            recurrent_dropout=recurrent_dropout,
+            unroll=unroll,
+            use_bias=use_bias,
+        )
         layer = keras.layers.LSTM(**settings, use_cudnn=use_cudnn)
         keras_takes_cudnn = (
-            layer.use_cudnn in ("auto", True) and not layer.recurrent_dropout
-            and tf_rnn.cudnn_ok(layer.cell.activation, layer.cell.recurrent_activation, layer.unroll, layer.cell.use_bias)
+            layer.use_cudnn in ("auto", True)
+            and not layer.recurrent_dropout
+            and tf_rnn.cudnn_ok(
+                layer.cell.activation, layer.cell.recurrent_activation, layer.unroll, layer.cell.use_bias
+            )
         )
         config = build_config({**settings, "use_cudnn": str(use_cudnn).lower()})
         tool_says = all(c.met for c in cudnn_conditions(config)) and gpu_visible(tf)
@@ -296,7 +346,19 @@ def test_scaled_input_is_not_saturated(run_json, tmp_path):
 
 
 def test_every_demonstration_runs_without_a_bias(run_json):
-    doc = run_json("--show-effects", "--no-use-bias", "--bias-regularizer", "l2", "--bias-constraint", "non_neg", "--activation", "none")
+    doc = run_json(
+        "--show-effects",
+        "--no-use-bias",
+        "--bias-regularizer",
+        "l2",
+        "--bias-constraint",
+        "non_neg",
+        "--activation",
+        "none",
+    )
     assert doc["effects"]["bias_regularizer"]["losses"] == {}
     assert doc["effects"]["bias_constraint"] == {}
-    assert doc["effects"]["cudnn"]["failed_conditions"] == ["activation none (cuDNN needs tanh)", "use_bias False (cuDNN needs True)"]
+    assert doc["effects"]["cudnn"]["failed_conditions"] == [
+        "activation none (cuDNN needs tanh)",
+        "use_bias False (cuDNN needs True)",
+    ]

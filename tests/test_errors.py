@@ -14,17 +14,45 @@ from lstm_explorer.cli import app
 
 
 def _files(tmp: Path) -> dict[str, Path]:
-    files = {name: tmp / file for name, file in {
-        "missing": "missing.npy", "dir": "folder.npy", "bad_json": "bad.json", "ragged": "ragged.json",
-        "header": "header.csv", "text_csv": "text.csv", "ragged_csv": "ragged.csv", "empty_csv": "empty.csv",
-        "truncated": "truncated.npy", "pickled": "pickled.npy", "raw_pickle": "raw_pickle.npy", "one_d": "one_d.npy",
-        "four_d": "four_d.npy", "nan": "nan.json", "inf": "inf.csv", "txt": "data.txt", "strings": "strings.json",
-        "empty_npy": "empty.npy", "empty_json": "empty.json", "zero_size": "zero_size.npy", "scalar": "scalar.json",
-        "complex": "complex.npy", "unicode_npy": "unicode.npy", "npz": "arrays.npz", "binary_csv": "binary.csv",
-        "too_big": "too_big.json", "object_json": "object.json", "not_npy": "not_npy.npy", "sparse": "sparse.json",
-        "good": "good.json", "existing": "existing.txt", "png": "figure.png", "no_folder": "no/such/folder/out.json",
-        "unicode_missing": "données manquantes.csv",
-    }.items()}
+    files = {
+        name: tmp / file
+        for name, file in {
+            "missing": "missing.npy",
+            "dir": "folder.npy",
+            "bad_json": "bad.json",
+            "ragged": "ragged.json",
+            "header": "header.csv",
+            "text_csv": "text.csv",
+            "ragged_csv": "ragged.csv",
+            "empty_csv": "empty.csv",
+            "truncated": "truncated.npy",
+            "pickled": "pickled.npy",
+            "raw_pickle": "raw_pickle.npy",
+            "one_d": "one_d.npy",
+            "four_d": "four_d.npy",
+            "nan": "nan.json",
+            "inf": "inf.csv",
+            "txt": "data.txt",
+            "strings": "strings.json",
+            "empty_npy": "empty.npy",
+            "empty_json": "empty.json",
+            "zero_size": "zero_size.npy",
+            "scalar": "scalar.json",
+            "complex": "complex.npy",
+            "unicode_npy": "unicode.npy",
+            "npz": "arrays.npz",
+            "binary_csv": "binary.csv",
+            "too_big": "too_big.json",
+            "object_json": "object.json",
+            "not_npy": "not_npy.npy",
+            "sparse": "sparse.json",
+            "good": "good.json",
+            "existing": "existing.txt",
+            "png": "figure.png",
+            "no_folder": "no/such/folder/out.json",
+            "unicode_missing": "données manquantes.csv",
+        }.items()
+    }
     files["dir"].mkdir()
     files["bad_json"].write_text("[[1, 2], [3,")
     files["ragged"].write_text("[[1, 2], [3]]")
@@ -77,7 +105,11 @@ CASES = [
     (["--units", "abc"], 2, "'--units'"),
     (["--units", "2.5"], 2, "'--units'"),
     (["--units", ""], 2, "Invalid value for '--units'"),
-    (["--units", "99999999999999999999"], 2, "--units must be a positive integer up to 2147483647, got 99999999999999999999"),
+    (
+        ["--units", "99999999999999999999"],
+        2,
+        "--units must be a positive integer up to 2147483647, got 99999999999999999999",
+    ),
     (["--batch", "0"], 2, "--batch must be a positive integer up to 2147483647, got 0"),
     (["--timesteps", "-1"], 2, "--timesteps must be a positive integer"),
     (["--features", "0"], 2, "--features must be a positive integer"),
@@ -86,7 +118,11 @@ CASES = [
     # Memory bound.
     (["--units", "100000"], 2, "this configuration needs about"),
     (["--batch", "100000", "--timesteps", "100000"], 2, "needs about"),
-    (["--units", "3000", "--max-memory", "100M"], 2, "over the --max-memory bound of 100.0 MiB; use smaller sizes, or raise the bound (e.g. --max-memory 2G)"),
+    (
+        ["--units", "3000", "--max-memory", "100M"],
+        2,
+        "over the --max-memory bound of 100.0 MiB; use smaller sizes, or raise the bound (e.g. --max-memory 2G)",
+    ),
     (["--max-memory", "abc"], 2, "--max-memory must be a size such as 512M, 4G or 4GiB, or none, got 'abc'"),
     (["--max-memory", ""], 2, "--max-memory must be a size"),
     (["--max-memory", "10"], 2, "--max-memory must be at least 1M, got '10'"),
@@ -106,7 +142,11 @@ CASES = [
     # Choices, removed arguments, flags that take no value, conflicts.
     (["--use-cudnn", "maybe"], 2, "--use-cudnn must be auto, true or false, got 'maybe'"),
     (["--use-cudnn", "✓"], 2, "--use-cudnn must be auto, true or false, got '✓'"),
-    (["--use-cudnn", "true", "--activation", "relu"], 2, "--use-cudnn true needs activation tanh, which this configuration lacks"),
+    (
+        ["--use-cudnn", "true", "--activation", "relu"],
+        2,
+        "--use-cudnn true needs activation tanh, which this configuration lacks",
+    ),
     (["--use-cudnn", "true", "--recurrent-dropout", "0.5"], 2, "--use-cudnn true needs recurrent_dropout 0"),
     (["--use-cudnn", "true"], 2, "--use-cudnn true needs a GPU"),
     (["--implementation", "3"], 2, "--implementation must be 1 or 2, got 3"),
@@ -119,16 +159,28 @@ CASES = [
     (["--training=no"], 2, "Option '--training' does not take a value"),
     (["--scale=20"], 2, "Option '--scale' does not take a value"),
     (["--all=yes"], 2, "Option '--all' does not take a value"),
-    (["code", "--framework", "torch", "--training", "--dropout", "0.5"], 2, "torch.nn.LSTM has no input or recurrent dropout"),
+    (
+        ["code", "--framework", "torch", "--training", "--dropout", "0.5"],
+        2,
+        "torch.nn.LSTM has no input or recurrent dropout",
+    ),
     (["run", "--units", "0"], 2, "--units must be"),
     (["--unitz", "3"], 2, "No such option: --unitz"),
     (["extra-argument"], 2, "extra-argument"),
     # Initializer, regularizer and constraint specs.
-    (["--kernel-initializer", "glorot_unifrom"], 2, "--kernel-initializer: unknown initializer 'glorot_unifrom'; did you mean 'glorot_uniform'"),
+    (
+        ["--kernel-initializer", "glorot_unifrom"],
+        2,
+        "--kernel-initializer: unknown initializer 'glorot_unifrom'; did you mean 'glorot_uniform'",
+    ),
     (["--kernel-initializer", "none"], 2, "--kernel-initializer can't be none"),
     (["--recurrent-initializer", ""], 2, "--recurrent-initializer is empty"),
     (["--bias-initializer", "const(1)"], 2, "--bias-initializer: unknown initializer 'const'; did you mean"),
-    (["--kernel-initializer", "constant(1e40)"], 2, "--kernel-initializer: 1e+40 in 'constant(1e40)' is out of float32 range"),
+    (
+        ["--kernel-initializer", "constant(1e40)"],
+        2,
+        "--kernel-initializer: 1e+40 in 'constant(1e40)' is out of float32 range",
+    ),
     (["--kernel-initializer", "random_normal(seed=99999999999999999999999)"], 2, "is too large for a 64-bit integer"),
     (["--recurrent-initializer", "random_normal(seed=10**30)"], 2, "must be literals"),
     (["--kernel-initializer", "random_normal(stddev=0.05, sd=1)"], 2, "unexpected keyword argument 'sd'"),
@@ -142,13 +194,29 @@ CASES = [
     (["--kernel-regularizer", "l2(*[1])"], 2, "*args and **kwargs are not allowed"),
     (["--recurrent-regularizer", "l2(0.01) + l1(0.01)"], 2, "is not a name or a call"),
     (["--recurrent-regularizer", "os.system('ls')"], 2, "is not a name or a call"),
-    (["--activity-regularizer", "l2" * 101], 2, "--activity-regularizer is 202 characters long; a spec has at most 200"),
+    (
+        ["--activity-regularizer", "l2" * 101],
+        2,
+        "--activity-regularizer is 202 characters long; a spec has at most 200",
+    ),
     (["--bias-regularizer", "__import__('os')"], 2, "--bias-regularizer: unknown regularizer '__import__'"),
-    (["--kernel-constraint", "max_norm(max_value='big')"], 2, "--kernel-constraint max_norm(max_value='big'): max_value must be a number, got 'big'"),
+    (
+        ["--kernel-constraint", "max_norm(max_value='big')"],
+        2,
+        "--kernel-constraint max_norm(max_value='big'): max_value must be a number, got 'big'",
+    ),
     (["--recurrent-constraint", "nonneg"], 2, "did you mean 'NonNeg' or 'non_neg'"),
     (["--bias-constraint", "max_norm(１)"], 2, "--bias-constraint: cannot parse 'max_norm(１)'"),
-    (["--bias-regularizer", "orthogonal_regularizer"], 2, "--bias-regularizer orthogonal_regularizer needs a matrix, and the bias is a vector"),
-    (["--activity-regularizer", "OrthogonalRegularizer", "--return-sequences"], 2, "with --return-sequences the output is (batch, timesteps, units)"),
+    (
+        ["--bias-regularizer", "orthogonal_regularizer"],
+        2,
+        "--bias-regularizer orthogonal_regularizer needs a matrix, and the bias is a vector",
+    ),
+    (
+        ["--activity-regularizer", "OrthogonalRegularizer", "--return-sequences"],
+        2,
+        "with --return-sequences the output is (batch, timesteps, units)",
+    ),
     # Input files.
     (["--input", "{missing}"], 2, "missing.npy: no such file"),
     (["--input", "{unicode_missing}"], 2, "données manquantes.csv: no such file"),
@@ -179,7 +247,11 @@ CASES = [
     (["--input", "{too_big}"], 2, "contains Inf (or too large for float32) at index (0, 0, 0)"),
     (["--input", "{txt}"], 2, "unsupported file type '.txt'"),
     (["--input", "{strings}"], 2, "nested lists of numbers"),
-    (["--input", "{sparse}", "--max-memory", "1G"], 2, "sparse.json (1.0 GiB) needs about 16.0 GiB beyond TensorFlow itself"),
+    (
+        ["--input", "{sparse}", "--max-memory", "1G"],
+        2,
+        "sparse.json (1.0 GiB) needs about 16.0 GiB beyond TensorFlow itself",
+    ),
     (["--input", ""], 2, "--input is empty"),
     (["--input", "{one_d}", "--batch", "2"], 2, "--input can't be combined with --batch"),
     # Output files.
@@ -207,16 +279,19 @@ CASES = [
 # Every boolean LSTM flag, given a value it can't take.
 CASES += [
     ([f"{a.flag}=yes"], 2, f"Option '{a.flag}' does not take a value")
-    for a in ARGUMENTS if a.kind is Kind.BOOL and not any(f"{a.flag}=" in arg for case in CASES for arg in case[0])
+    for a in ARGUMENTS
+    if a.kind is Kind.BOOL and not any(f"{a.flag}=" in arg for case in CASES for arg in case[0])
 ]
 # Flags that take no value and can't be wrong on their own.
 HARMLESS = {"--help", "--verbose", "--debug", "--force", "--show-effects", "--install-completion", "--show-completion"}
+
 
 def _contents(files: dict[str, Path]) -> dict[Path, object]:
     """Every file's size and modification time, and the bytes of the small ones: nothing may change them."""
     return {
         path: (path.stat().st_size, path.stat().st_mtime_ns, path.read_bytes() if path.stat().st_size < 2**20 else None)
-        for path in files.values() if path.is_file()
+        for path in files.values()
+        if path.is_file()
     }
 
 
@@ -237,7 +312,9 @@ def test_bad_input(invoke, tmp_path, args, status, message):
     assert "\x1b" not in lines[0]
     assert "Traceback" not in result.stderr
     assert _contents(files) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files.values() if p.exists() and p.parent == tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in files.values() if p.exists() and p.parent == tmp_path
+    )
 
 
 def test_the_table_is_large_and_covers_every_flag():
@@ -274,14 +351,18 @@ def test_debug_shows_the_traceback(invoke):
     result = invoke("--units", "0", "--debug")
     assert result.exit_code == 2
     assert "Traceback" in result.stderr
-    assert result.stderr.rstrip().splitlines()[-1] == "Error: --units must be a positive integer up to 2147483647, got 0"
+    assert (
+        result.stderr.rstrip().splitlines()[-1] == "Error: --units must be a positive integer up to 2147483647, got 0"
+    )
 
 
 def test_keras_call_failure_is_runtime_error(invoke, monkeypatch):
     from lstm_explorer import engine
 
     def explode(*args, **kwargs):
-        raise ValueError("\x1b[1mException encountered when calling LSTM.call().\n\nboom\x1b[0m\n\nArguments received by LSTM.call(): x")
+        raise ValueError(
+            "\x1b[1mException encountered when calling LSTM.call().\n\nboom\x1b[0m\n\nArguments received by LSTM.call(): x"
+        )
 
     real_import = engine._import_keras
 

@@ -8,10 +8,11 @@ import shlex
 
 import pytest
 
-from conftest import heavy_imports_of
 from lstm_explorer import explanations as explaining
 from lstm_explorer.catalogue import ARGUMENTS, Panel
 from lstm_explorer.keras_doc import KerasDoc, parse_args_section
+
+from conftest import heavy_imports_of
 
 NAMES = [a.name for a in ARGUMENTS]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -81,7 +82,17 @@ def test_spellings(invoke, spelling):
 
 def test_sections_in_order(invoke):
     out = invoke("explain", "dropout").stdout
-    headings = ["Keras says", "What it does", "The LSTM step", "Shapes and parameters", "Values", "Pitfalls", "PyTorch", "Keras 2 → 3", "Try it"]
+    headings = [
+        "Keras says",
+        "What it does",
+        "The LSTM step",
+        "Shapes and parameters",
+        "Values",
+        "Pitfalls",
+        "PyTorch",
+        "Keras 2 → 3",
+        "Try it",
+    ]
     positions = [out.index(h) for h in headings]
     assert positions == sorted(positions)
 
@@ -114,10 +125,30 @@ def test_overview_table(invoke):
 def test_json_has_every_section(invoke):
     doc = json.loads(invoke("explain", "stateful", "--json", "--lang", "zh").stdout)
     assert doc["lang"] == "zh"
-    assert set(doc) >= {"keras_says", "what", "equations", "shapes", "values", "accepted_names", "pitfalls", "pytorch", "keras2to3", "try_it", "default"}
+    assert set(doc) >= {
+        "keras_says",
+        "what",
+        "equations",
+        "shapes",
+        "values",
+        "accepted_names",
+        "pitfalls",
+        "pytorch",
+        "keras2to3",
+        "try_it",
+        "default",
+    }
 
 
-@pytest.mark.parametrize(("typo", "suggestions"), [("dropuot", ["dropout", "recurrent_dropout"]), ("unit", ["units"]), ("return-sequence", ["return_sequences"]), ("go_backward", ["go_backwards"])])
+@pytest.mark.parametrize(
+    ("typo", "suggestions"),
+    [
+        ("dropuot", ["dropout", "recurrent_dropout"]),
+        ("unit", ["units"]),
+        ("return-sequence", ["return_sequences"]),
+        ("go_backward", ["go_backwards"]),
+    ],
+)
 def test_typos_suggest(invoke, typo, suggestions):
     result = invoke("explain", typo)
     assert result.exit_code == 2
@@ -126,13 +157,16 @@ def test_typos_suggest(invoke, typo, suggestions):
         assert repr(name) in result.stderr
 
 
-@pytest.mark.parametrize(("word", "names"), [
-    ("forget", ["unit_forget_bias"]),
-    ("state", ["return_state", "stateful"]),
-    ("cudnn", ["use_cudnn"]),
-    ("--forget-gate", ["unit_forget_bias"]),
-    ("return", ["return_sequences", "return_state"]),
-])
+@pytest.mark.parametrize(
+    ("word", "names"),
+    [
+        ("forget", ["unit_forget_bias"]),
+        ("state", ["return_state", "stateful"]),
+        ("cudnn", ["use_cudnn"]),
+        ("--forget-gate", ["unit_forget_bias"]),
+        ("return", ["return_sequences", "return_state"]),
+    ],
+)
 def test_suggestions_match_words_inside_names(invoke, word, names):
     assert explaining.suggestions(word)[: len(names)] == names
     result = invoke("explain", word)
@@ -141,13 +175,25 @@ def test_suggestions_match_words_inside_names(invoke, word, names):
         assert repr(name) in result.stderr
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["explain", "forget"], "explain: unknown argument 'forget'; did you mean 'unit_forget_bias'? Run 'lstm-explore explain' for the list."),
-    (["explain", "state"], "explain: unknown argument 'state'; did you mean 'return_state' or 'stateful'? Run 'lstm-explore explain' for the list."),
-    (["explain", "mask"], "explain: unknown argument 'mask'. Run 'lstm-explore explain' for the list."),
-    (["explain", "xy"], "explain: unknown argument 'xy'. Run 'lstm-explore explain' for the list."),
-    (["vary", "cudnn", "auto"], "vary: unknown argument 'cudnn'; did you mean 'use_cudnn'? Run 'lstm-explore explain' for the list."),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["explain", "forget"],
+            "explain: unknown argument 'forget'; did you mean 'unit_forget_bias'? Run 'lstm-explore explain' for the list.",
+        ),
+        (
+            ["explain", "state"],
+            "explain: unknown argument 'state'; did you mean 'return_state' or 'stateful'? Run 'lstm-explore explain' for the list.",
+        ),
+        (["explain", "mask"], "explain: unknown argument 'mask'. Run 'lstm-explore explain' for the list."),
+        (["explain", "xy"], "explain: unknown argument 'xy'. Run 'lstm-explore explain' for the list."),
+        (
+            ["vary", "cudnn", "auto"],
+            "vary: unknown argument 'cudnn'; did you mean 'use_cudnn'? Run 'lstm-explore explain' for the list.",
+        ),
+    ],
+)
 def test_unknown_argument_message_is_one_punctuated_line(invoke, args, message):
     result = invoke(*args)
     assert result.exit_code == 2 and result.stdout == ""
@@ -209,6 +255,11 @@ def test_explain_through_the_entry_point_reports_errors_in_one_line():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "lstm_explorer", "explain", "dropuot"], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_explorer", "explain", "dropuot"], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == "Error: explain: unknown argument 'dropuot'; did you mean 'dropout' or 'recurrent_dropout'? Run 'lstm-explore explain' for the list.\n"
+    assert (
+        result.stderr
+        == "Error: explain: unknown argument 'dropuot'; did you mean 'dropout' or 'recurrent_dropout'? Run 'lstm-explore explain' for the list.\n"
+    )

@@ -75,7 +75,9 @@ def _no_work(monkeypatch):
 def test_read_only_folder_is_refused_before_any_work(invoke, tmp_path, monkeypatch):
     _no_work(monkeypatch)
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == tmp_path else real_access(path, mode, **kw))
+    monkeypatch.setattr(
+        os, "access", lambda path, mode, **kw: False if Path(path) == tmp_path else real_access(path, mode, **kw)
+    )
     result = invoke("--output", str(tmp_path / "out.txt"))
     assert result.exit_code == 2
     assert result.stderr == f"Error: --output {tmp_path / 'out.txt'}: the folder {str(tmp_path)!r} is not writable\n"
@@ -85,7 +87,9 @@ def test_read_only_folder_is_refused_before_any_work(invoke, tmp_path, monkeypat
 def test_plot_into_a_read_only_folder_is_refused(invoke, tmp_path, monkeypatch):
     _no_work(monkeypatch)
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == tmp_path else real_access(path, mode, **kw))
+    monkeypatch.setattr(
+        os, "access", lambda path, mode, **kw: False if Path(path) == tmp_path else real_access(path, mode, **kw)
+    )
     result = invoke("--plot", str(tmp_path / "h.png"))
     assert result.exit_code == 2 and "is not writable" in result.stderr
 
@@ -97,7 +101,10 @@ def test_folder_that_refuses_the_temporary_file_is_a_runtime_error(invoke, tmp_p
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     result = invoke("--json", "--output", str(tmp_path / "out.json"))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: --output {tmp_path / 'out.json'}: cannot write in {str(tmp_path)!r}: Permission denied\n"
+    assert (
+        result.stderr
+        == f"Error: --output {tmp_path / 'out.json'}: cannot write in {str(tmp_path)!r}: Permission denied\n"
+    )
     assert _names(tmp_path) == []
 
 

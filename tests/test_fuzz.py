@@ -27,17 +27,32 @@ def _values(argument: Argument) -> st.SearchStrategy[str]:
     if kind is Kind.POSITIVE_INT:
         sensible = st.integers(min_value=-2, max_value=6).map(str)
     elif kind is Kind.RATE:
-        sensible = st.one_of(st.floats(min_value=-0.5, max_value=1.5).map(repr), st.sampled_from(["0", "1", "nan", "inf", ""]))
+        sensible = st.one_of(
+            st.floats(min_value=-0.5, max_value=1.5).map(repr), st.sampled_from(["0", "1", "nan", "inf", ""])
+        )
     elif kind in (Kind.SEED, Kind.IMPLEMENTATION):
-        sensible = st.one_of(st.integers(min_value=-2, max_value=3), st.integers(min_value=2**62, max_value=2**65)).map(str)
+        sensible = st.one_of(st.integers(min_value=-2, max_value=3), st.integers(min_value=2**62, max_value=2**65)).map(
+            str
+        )
     elif kind is Kind.CUDNN:
         sensible = st.sampled_from(["auto", "true", "false", "TRUE", "maybe"])
     elif kind is Kind.ACTIVATION:
         sensible = st.sampled_from([*VOCABULARY[Kind.ACTIVATION], "glu", "threshold", "none", "Relu"])
     else:
         names = list(VOCABULARY[kind])
-        calls = ["constant(0.5)", "random_normal(stddev=0.1, seed=3)", "l2(0.01)", "l1_l2(l1=0.1)", "max_norm(2.0)",
-                 "l2(", "l2(x=1)", "l2(1, 2, 3)", "__import__('os')", "min_max_norm(0.1, 1.0)", "orthogonal(gain=2)"]
+        calls = [
+            "constant(0.5)",
+            "random_normal(stddev=0.1, seed=3)",
+            "l2(0.01)",
+            "l1_l2(l1=0.1)",
+            "max_norm(2.0)",
+            "l2(",
+            "l2(x=1)",
+            "l2(1, 2, 3)",
+            "__import__('os')",
+            "min_max_norm(0.1, 1.0)",
+            "orthogonal(gain=2)",
+        ]
         sensible = st.sampled_from([*names, *calls, "none"])
     return st.one_of(sensible, sensible, sensible, junk)
 
@@ -58,10 +73,14 @@ shared = st.one_of(
 )
 lstm_flags = st.one_of(*[_flag_pair(a) for a in ARGUMENTS])
 commands = st.one_of(
-    st.just([]), st.just([]),
+    st.just([]),
+    st.just([]),
     st.just(["trace"]),
-    st.tuples(st.just("vary"), st.sampled_from(["units", "go_backwards", "dropout", "activation", "unitz"]),
-              st.lists(st.sampled_from(["1", "2", "0", "0.5", "relu", "x"]), max_size=3)).map(lambda t: ["vary", t[1], *t[2]]),
+    st.tuples(
+        st.just("vary"),
+        st.sampled_from(["units", "go_backwards", "dropout", "activation", "unitz"]),
+        st.lists(st.sampled_from(["1", "2", "0", "0.5", "relu", "x"]), max_size=3),
+    ).map(lambda t: ["vary", t[1], *t[2]]),
     st.just(["code"]),
     st.tuples(st.just("explain"), st.one_of(st.sampled_from([a.name for a in ARGUMENTS]), junk)).map(list),
 )
@@ -83,7 +102,10 @@ def test_any_command_line_ends_in_0_1_or_2_with_one_error_line(invoke, command, 
     event(f"exit {result.exit_code}")
     assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
     assert "Traceback" not in result.stderr, args
-    assert "run again with --debug for the traceback" not in result.stderr, (args, result.stderr)  # an unforeseen exception
+    assert "run again with --debug for the traceback" not in result.stderr, (
+        args,
+        result.stderr,
+    )  # an unforeseen exception
     if result.exit_code != 0:
         lines = result.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: "), (args, result.stderr)

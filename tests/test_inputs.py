@@ -66,7 +66,17 @@ def test_generated_defaults_to_tutorial_sizes(run_json):
     assert doc["input"]["values"][0] == [[2 * t + 1, 2 * t + 2] for t in range(10)]
 
 
-@pytest.mark.parametrize("array", [np.zeros(5), np.zeros((1, 2, 3, 4)), np.zeros((0, 2)), np.array([[1, np.nan]]), np.array([[np.inf, 1]]), np.array([["a", "b"]])])
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.zeros(5),
+        np.zeros((1, 2, 3, 4)),
+        np.zeros((0, 2)),
+        np.array([[1, np.nan]]),
+        np.array([[np.inf, 1]]),
+        np.array([["a", "b"]]),
+    ],
+)
 def test_validate_refuses(array):
     with pytest.raises(UsageError, match="--input"):
         inputs.validate(array, "--input x")

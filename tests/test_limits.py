@@ -5,16 +5,26 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import heavy_imports_of
 
 from lstm_explorer import limits
 from lstm_explorer.errors import UsageError
 
+from conftest import heavy_imports_of
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("4G", 4 * 2**30), ("4GiB", 4 * 2**30), ("512m", 512 * 2**20), ("1.5g", int(1.5 * 2**30)),
-     ("2 GB", 2 * 2**30), ("3000000", 3_000_000), ("1t", 2**40), ("none", None), ("Unlimited", None)],
+    [
+        ("4G", 4 * 2**30),
+        ("4GiB", 4 * 2**30),
+        ("512m", 512 * 2**20),
+        ("1.5g", int(1.5 * 2**30)),
+        ("2 GB", 2 * 2**30),
+        ("3000000", 3_000_000),
+        ("1t", 2**40),
+        ("none", None),
+        ("Unlimited", None),
+    ],
 )
 def test_sizes_are_read_as_binary_units(text, expected):
     assert limits.parse_bound(text) == expected

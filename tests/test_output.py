@@ -9,9 +9,10 @@ import sys
 
 import numpy as np
 
-from conftest import heavy_imports_of
 from lstm_explorer.catalogue import ARGUMENTS, Panel
 from lstm_explorer.keras_doc import parse_args_section, read_keras_doc
+
+from conftest import heavy_imports_of
 
 ENV = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
 
@@ -20,7 +21,13 @@ def test_report_sections_and_values(invoke, run_json):
     result = invoke("--units", "3", "--return-sequences")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    for heading in ("Input (1, 10, 2)", "Arguments units=3, return_sequences=True", "Model summary", "Parameters", "sequence (1, 10, 3)"):
+    for heading in (
+        "Input (1, 10, 2)",
+        "Arguments units=3, return_sequences=True",
+        "Model summary",
+        "Parameters",
+        "sequence (1, 10, 3)",
+    ):
         assert heading in out
     for hidden in ("Configuration", "Weights:", "Input: "):
         assert hidden not in out
@@ -45,7 +52,9 @@ def test_all_shows_every_table(invoke, run_json):
 
 def test_changed_values_are_marked(invoke):
     out = invoke("--dropout", "0.25", "--activation", "relu", "--all").stdout
-    rows = {line.split()[1]: line for line in out.splitlines() if line.strip().startswith("● ") and "differs" not in line}
+    rows = {
+        line.split()[1]: line for line in out.splitlines() if line.strip().startswith("● ") and "differs" not in line
+    }
     assert set(rows) == {"activation", "dropout"}
     assert "relu" in rows["activation"] and "0.25" in rows["dropout"]
     short = " ".join(invoke("--dropout", "0.25", "--activation", "relu").stdout.split())
@@ -63,7 +72,7 @@ def test_docstrings_of_set_arguments_come_from_keras(invoke, keras):
     lines = out.splitlines()
     top = next(i for i, line in enumerate(lines) if line.startswith("╭") and "says about the arguments you set" in line)
     bottom = next(i for i in range(top, len(lines)) if lines[i].startswith("╰"))
-    panel = " ".join(" ".join(line.strip("│ ").split()) for line in lines[top + 1:bottom])
+    panel = " ".join(" ".join(line.strip("│ ").split()) for line in lines[top + 1 : bottom])
     assert f"What Keras {keras.__version__} says" in lines[top]
     expected = parse_args_section(keras.layers.LSTM.__doc__)
     assert panel == f"dropout: {expected['dropout']} go_backwards: {expected['go_backwards']}"

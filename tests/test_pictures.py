@@ -53,7 +53,14 @@ def test_run_and_trace_show_heatmaps(invoke):
     block = run.split("h over time")[1].splitlines()[1:5]
     assert [line.split()[0] for line in block] == ["h0", "h1", "h2", "h3"]
     traced = invoke("trace", "--units", "2").stdout
-    for name in ("c (cell state)", "i (input gate)", "f (forget gate)", "c̃ (candidate)", "o (output gate)", "h (hidden state)"):
+    for name in (
+        "c (cell state)",
+        "i (input gate)",
+        "f (forget gate)",
+        "c̃ (candidate)",
+        "o (output gate)",
+        "h (hidden state)",
+    ):
         assert f"{name} over time" in traced
 
 

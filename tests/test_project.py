@@ -13,7 +13,9 @@ from lstm_explorer.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-BLOCK = re.compile(r"(<!-- output: lstm-explore (?P<args>.*?) -->\n```text\n)(?P<body>.*?)(```\n<!-- end output -->)", re.S)
+BLOCK = re.compile(
+    r"(<!-- output: lstm-explore (?P<args>.*?) -->\n```text\n)(?P<body>.*?)(```\n<!-- end output -->)", re.S
+)
 VERSIONS = re.compile(r"(Keras|TensorFlow) \d+\.\d+\.\d+\S*")
 
 

@@ -72,11 +72,15 @@ def _reference_outputs(layer, x, masks=None, **overrides):
     w = {v.name: np.asarray(v.numpy()) for v in layer.weights}
     masks = masks or {}
     forward = lstm_forward(
-        x, w["kernel"], w["recurrent_kernel"], w.get("bias"),
+        x,
+        w["kernel"],
+        w["recurrent_kernel"],
+        w.get("bias"),
         activation_name=overrides.get("activation", "tanh"),
         recurrent_activation_name=overrides.get("recurrent_activation", "sigmoid"),
         go_backwards=overrides.get("go_backwards", False),
-        initial_h=overrides.get("initial_h"), initial_c=overrides.get("initial_c"),
+        initial_h=overrides.get("initial_h"),
+        initial_c=overrides.get("initial_c"),
         input_masks=engine._per_gate(masks.get("input")),
         recurrent_masks=engine._per_gate(masks.get("recurrent")),
     )
@@ -131,7 +135,14 @@ def test_stateful_second_call(keras):
 @pytest.mark.parametrize(("dropout", "recurrent_dropout"), [(0.5, 0.0), (0.0, 0.4), (0.3, 0.3)])
 def test_dropout_masks(keras, implementation, dropout, recurrent_dropout):
     x = INPUTS["random"]
-    kwargs = dict(units=3, dropout=dropout, recurrent_dropout=recurrent_dropout, implementation=implementation, use_cudnn=False, seed=5)
+    kwargs = dict(
+        units=3,
+        dropout=dropout,
+        recurrent_dropout=recurrent_dropout,
+        implementation=implementation,
+        use_cudnn=False,
+        seed=5,
+    )
     layer, _, tensors, masks = _keras_and_reference(keras, x, training=True, **kwargs)
     expected, _ = _reference_outputs(layer, x, masks)
     worst, ok = compare(tensors, expected)

@@ -23,13 +23,26 @@ def flags(units, return_sequences, return_state, use_bias, go_backwards):
 
 
 @pytest.mark.parametrize(("units", "features", "return_sequences", "return_state", "use_bias", "go_backwards"), GRID)
-def test_shapes_params_and_values_match_keras(run_json, keras, units, features, return_sequences, return_state, use_bias, go_backwards):
-    doc = run_json(*flags(units, return_sequences, return_state, use_bias, go_backwards), "--features", str(features), "--timesteps", "4")
+def test_shapes_params_and_values_match_keras(
+    run_json, keras, units, features, return_sequences, return_state, use_bias, go_backwards
+):
+    doc = run_json(
+        *flags(units, return_sequences, return_state, use_bias, go_backwards),
+        "--features",
+        str(features),
+        "--timesteps",
+        "4",
+    )
     x = np.arange(1, 4 * features + 1, dtype=np.float32).reshape(1, 4, features)
     assert doc["input"]["values"] == x.tolist()
     expected, layer, model = keras_direct(
-        keras, x, units=units, return_sequences=return_sequences, return_state=return_state,
-        use_bias=use_bias, go_backwards=go_backwards,
+        keras,
+        x,
+        units=units,
+        return_sequences=return_sequences,
+        return_state=return_state,
+        use_bias=use_bias,
+        go_backwards=go_backwards,
     )
     assert doc["param_count"] == layer.count_params()
     assert [o["shape"] for o in doc["outputs"]] == [list(e.shape) for e in expected]
@@ -99,11 +112,46 @@ def test_random_seed_matches_keras_seeding(run_json, keras):
 @pytest.mark.parametrize(
     ("args", "layer_kwargs"),
     [
-        (["--activation", "relu", "--recurrent-activation", "hard_sigmoid"], {"activation": "relu", "recurrent_activation": "hard_sigmoid"}),
+        (
+            ["--activation", "relu", "--recurrent-activation", "hard_sigmoid"],
+            {"activation": "relu", "recurrent_activation": "hard_sigmoid"},
+        ),
         (["--activation", "none"], {"activation": None}),
-        (["--kernel-initializer", "random_normal(stddev=0.05, seed=1)", "--recurrent-initializer", "GlorotUniform", "--bias-initializer", "constant(0.5)"], "initializers"),
-        (["--kernel-regularizer", "l2(0.001)", "--recurrent-regularizer", "l1_l2(l1=0.01, l2=0.01)", "--bias-regularizer", "l1", "--activity-regularizer", "L2(0.5)"], "regularizers"),
-        (["--kernel-constraint", "max_norm(2.0)", "--recurrent-constraint", "non_neg", "--bias-constraint", "unit_norm"], "constraints"),
+        (
+            [
+                "--kernel-initializer",
+                "random_normal(stddev=0.05, seed=1)",
+                "--recurrent-initializer",
+                "GlorotUniform",
+                "--bias-initializer",
+                "constant(0.5)",
+            ],
+            "initializers",
+        ),
+        (
+            [
+                "--kernel-regularizer",
+                "l2(0.001)",
+                "--recurrent-regularizer",
+                "l1_l2(l1=0.01, l2=0.01)",
+                "--bias-regularizer",
+                "l1",
+                "--activity-regularizer",
+                "L2(0.5)",
+            ],
+            "regularizers",
+        ),
+        (
+            [
+                "--kernel-constraint",
+                "max_norm(2.0)",
+                "--recurrent-constraint",
+                "non_neg",
+                "--bias-constraint",
+                "unit_norm",
+            ],
+            "constraints",
+        ),
         (["--stateful", "--unroll"], {"stateful": True, "unroll": True}),
         (["--use-cudnn", "false"], {"use_cudnn": False}),
     ],
@@ -147,7 +195,9 @@ def test_dropout_only_in_training_mode(run_json, keras):
     inference = run_json(*x_args)
     plain = run_json("--batch", "4", "--timesteps", "3")
     # recurrent_dropout moves Keras off its fused kernel, so float32 rounding may differ slightly.
-    np.testing.assert_allclose(np.array(inference["outputs"][0]["values"]), np.array(plain["outputs"][0]["values"]), atol=1e-6)
+    np.testing.assert_allclose(
+        np.array(inference["outputs"][0]["values"]), np.array(plain["outputs"][0]["values"]), atol=1e-6
+    )
     assert any("training mode" in n for n in inference["notes"])
     trained = run_json(*x_args, "--training")
     assert trained["training"] is True
@@ -167,7 +217,9 @@ def test_dropout_of_exactly_one_is_flagged_and_drops_nothing(run_json):
 def test_implementation_reaches_the_cell_and_is_explained(run_json, invoke, keras):
     without = run_json("--batch", "4")
     one = run_json("--batch", "4", "--implementation", "1")
-    np.testing.assert_allclose(np.array(one["outputs"][0]["values"]), np.array(without["outputs"][0]["values"]), atol=1e-6)
+    np.testing.assert_allclose(
+        np.array(one["outputs"][0]["values"]), np.array(without["outputs"][0]["values"]), atol=1e-6
+    )
     assert one["config"]["implementation"] == 1
     assert any("still reads it" in n for n in one["notes"])
     training = ["--batch", "4", "--dropout", "0.5", "--training", "--use-cudnn", "false"]
@@ -203,7 +255,16 @@ def test_json_round_trips_and_holds_every_argument(invoke):
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert json.loads(json.dumps(doc)) == doc
-    assert set(doc) >= {"config", "input", "outputs", "weights", "param_count", "random_seed", "keras_version", "tensorflow_version"}
+    assert set(doc) >= {
+        "config",
+        "input",
+        "outputs",
+        "weights",
+        "param_count",
+        "random_seed",
+        "keras_version",
+        "tensorflow_version",
+    }
     from lstm_explorer.catalogue import ARGUMENTS
 
     assert set(doc["config"]) == {a.name for a in ARGUMENTS}
@@ -214,7 +275,9 @@ def test_json_round_trips_and_holds_every_argument(invoke):
 
 
 def test_non_finite_outputs_become_null_in_json(run_json):
-    doc = run_json("--activation", "exponential", "--recurrent-activation", "linear", "--kernel-initializer", "constant(10)")
+    doc = run_json(
+        "--activation", "exponential", "--recurrent-activation", "linear", "--kernel-initializer", "constant(10)"
+    )
     values = np.array(doc["outputs"][0]["values"], dtype=float)
     assert np.isnan(values).any()
 

@@ -29,11 +29,17 @@ def _env(**extra: str) -> dict[str, str]:
 
 def _interrupted_at(phase: str, args: list[str], marker: Path) -> tuple[int, bytes, bytes]:
     """Run with a pause at `phase`, wait for the handshake (the process creates `marker` there), send Ctrl-C."""
-    process = subprocess.Popen([ENTRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=_env(**{checkpoint.ENVIRONMENT_VARIABLE: f"{phase}:{marker}"}))
+    process = subprocess.Popen(
+        [ENTRY, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(**{checkpoint.ENVIRONMENT_VARIABLE: f"{phase}:{marker}"}),
+    )
     while not marker.exists():
         if process.poll() is not None:
-            raise AssertionError(f"ended with {process.returncode} before {phase}: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            raise AssertionError(
+                f"ended with {process.returncode} before {phase}: {process.stderr.read().decode()[-2000:]}"
+            )  # type: ignore[union-attr]
         time.sleep(0.02)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=600)
@@ -45,8 +51,9 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path, phase):
     """Ctrl-C while TensorFlow imports, right after the layer's call, and while the file is being written."""
     folder = tmp_path / "out"
     folder.mkdir()
-    status, stdout, stderr = _interrupted_at(phase, ["--timesteps", "40", "--json", "--output", str(folder / "out.json")],
-                                             tmp_path / "reached")
+    status, stdout, stderr = _interrupted_at(
+        phase, ["--timesteps", "40", "--json", "--output", str(folder / "out.json")], tmp_path / "reached"
+    )
     assert status == 130, stderr.decode()[-2000:]
     assert stderr.decode() == "Error: interrupted (Ctrl-C)\n"
     assert stdout == b""
@@ -122,7 +129,11 @@ def test_a_colour_terminal_does_get_colour(args):
     assert "\x1b[" in shown
 
 
-@pytest.mark.parametrize("args", [["--units", "2", "--show-effects"], ["explain", "dropout"], ["trace", "--units", "2"]], ids=["run", "explain", "trace"])
+@pytest.mark.parametrize(
+    "args",
+    [["--units", "2", "--show-effects"], ["explain", "dropout"], ["trace", "--units", "2"]],
+    ids=["run", "explain", "trace"],
+)
 def test_output_into_a_pipe_has_no_escape_codes(args):
     result = subprocess.run([ENTRY, *args], capture_output=True, text=True, env=_env(), timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]

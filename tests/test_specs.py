@@ -20,10 +20,14 @@ from lstm_explorer.specs import Spec, closest, parse_spec
         ("l1_l2(l1=0.01, l2=0.01)", Spec("l1_l2", (), (("l1", 0.01), ("l2", 0.01)))),
         ("max_norm(2.0)", Spec("max_norm", (2.0,))),
         ("  non_neg  ", Spec("non_neg")),
-        ("variance_scaling(mode='fan_out', distribution=\"uniform\")",
-         Spec("variance_scaling", (), (("mode", "fan_out"), ("distribution", "uniform")))),
-        ("min_max_norm(min_value=-1, max_value=1.5, rate=1)",
-         Spec("min_max_norm", (), (("min_value", -1), ("max_value", 1.5), ("rate", 1)))),
+        (
+            "variance_scaling(mode='fan_out', distribution=\"uniform\")",
+            Spec("variance_scaling", (), (("mode", "fan_out"), ("distribution", "uniform"))),
+        ),
+        (
+            "min_max_norm(min_value=-1, max_value=1.5, rate=1)",
+            Spec("min_max_norm", (), (("min_value", -1), ("max_value", 1.5), ("rate", 1))),
+        ),
     ],
 )
 def test_valid_specs(text, expected):
@@ -38,9 +42,24 @@ def test_none(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "", "   ", "l2(", "l2(0.001", "l2)", "l2(x)", "l2(1+1)", "l2(*a)", "l2(**k)",
-        "__import__('os').system('true')", "keras.regularizers.l2", "l2(0.1)(0.2)",
-        "lambda: 1", "[1, 2]", "1.5", "l2(0.1); import os", "l2({'a': 1})", "x" * 300,
+        "",
+        "   ",
+        "l2(",
+        "l2(0.001",
+        "l2)",
+        "l2(x)",
+        "l2(1+1)",
+        "l2(*a)",
+        "l2(**k)",
+        "__import__('os').system('true')",
+        "keras.regularizers.l2",
+        "l2(0.1)(0.2)",
+        "lambda: 1",
+        "[1, 2]",
+        "1.5",
+        "l2(0.1); import os",
+        "l2({'a': 1})",
+        "x" * 300,
     ],
 )
 def test_invalid_specs_are_usage_errors_naming_the_flag(text):
@@ -66,5 +85,8 @@ def test_canonical_text_round_trips():
 
 
 def test_closest_ignores_case():
-    assert closest("GlorotUnifrom", ("GlorotUniform", "glorot_uniform", "zeros"))[0] in {"GlorotUniform", "glorot_uniform"}
+    assert closest("GlorotUnifrom", ("GlorotUniform", "glorot_uniform", "zeros"))[0] in {
+        "GlorotUniform",
+        "glorot_uniform",
+    }
     assert closest("zzzz", ("l1", "l2")) == []

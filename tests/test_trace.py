@@ -51,7 +51,10 @@ def test_first_step_equations_show_the_arithmetic(invoke):
     x0 = doc["input"]["values"][0][0]
     column = 0 * 2 + 1
     z_i = x0[0] * w["kernel"][0, column] + x0[1] * w["kernel"][1, column] + w["bias"][column]
-    assert f"z_i = x·K_i + h·R_i + b_i = {x0[0]:.4f}×{w['kernel'][0, column]:.4f} + {x0[1]:.4f}×{w['kernel'][1, column]:.4f}" in out
+    assert (
+        f"z_i = x·K_i + h·R_i + b_i = {x0[0]:.4f}×{w['kernel'][0, column]:.4f} + {x0[1]:.4f}×{w['kernel'][1, column]:.4f}"
+        in out
+    )
     assert f"= {z_i:.4f}" in out
     assert "Unit 1, step by step" in out and "Unit 0, step by step" not in out
     assert "NumPy reference: max |Δ| =" in out

@@ -9,8 +9,9 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import numpy_lstm
 from lstm_explorer.scripts import torch_parameters
+
+from conftest import numpy_lstm
 
 
 def _vary(invoke, *args):
@@ -42,7 +43,8 @@ def test_vary_booleans_default_to_both_and_share_weights(invoke, run_json):
     on_reversed, _, _ = numpy_lstm(x[:, ::-1], w["kernel"], w["recurrent_kernel"], w["bias"])
     np.testing.assert_allclose(np.array(doc["rows"][1]["outputs"][0]), on_reversed.ravel(), atol=1e-5)
     assert doc["rows"][1]["max_abs_diff_vs_first"] == pytest.approx(
-        np.abs(np.array(doc["rows"][1]["outputs"][0]) - np.array(doc["rows"][0]["outputs"][0])).max())
+        np.abs(np.array(doc["rows"][1]["outputs"][0]) - np.array(doc["rows"][0]["outputs"][0])).max()
+    )
 
 
 def test_vary_losses_and_refused_values(invoke):
@@ -77,8 +79,13 @@ def test_vary_bad_input(invoke, args, message):
 
 
 def _run_script(source: str) -> list[dict]:
-    result = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=600,
-                            env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-c", source],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
@@ -87,10 +94,32 @@ def _run_script(source: str) -> list[dict]:
     "args",
     [
         ["--units", "4", "--return-state", "--go-backwards", "--kernel-regularizer", "l2(0.001)"],
-        ["--return-sequences", "--kernel-initializer", "random_normal(stddev=0.05, seed=1)", "--bias-initializer", "constant(0.5)",
-         "--activation", "relu", "--batch", "2", "--random-seed", "7"],
+        [
+            "--return-sequences",
+            "--kernel-initializer",
+            "random_normal(stddev=0.05, seed=1)",
+            "--bias-initializer",
+            "constant(0.5)",
+            "--activation",
+            "relu",
+            "--batch",
+            "2",
+            "--random-seed",
+            "7",
+        ],
         ["--training", "--dropout", "0.5", "--batch", "4", "--return-sequences"],
-        ["--training", "--dropout", "0.3", "--recurrent-dropout", "0.4", "--seed", "3", "--batch", "3", "--return-state"],
+        [
+            "--training",
+            "--dropout",
+            "0.3",
+            "--recurrent-dropout",
+            "0.4",
+            "--seed",
+            "3",
+            "--batch",
+            "3",
+            "--return-state",
+        ],
     ],
     ids=["inference", "initializers", "training", "training-seeded"],
 )
@@ -141,7 +170,9 @@ def test_torch_mapping_reproduces_keras_numerically(run_json, go_backwards):
 
 
 def test_torch_script_names_what_has_no_equivalent(invoke):
-    script = invoke("code", "--framework", "torch", "--dropout", "0.2", "--activation", "relu", "--kernel-constraint", "non_neg").stdout
+    script = invoke(
+        "code", "--framework", "torch", "--dropout", "0.2", "--activation", "relu", "--kernel-constraint", "non_neg"
+    ).stdout
     compile(script, "torch_script.py", "exec")
     for name in ("# - activation:", "# - dropout:", "# - kernel_constraint:"):
         assert name in script

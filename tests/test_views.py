@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from rich.cells import cell_len
 
-from conftest import TERMINAL, numpy_lstm
 from lstm_explorer.cli import app
+
+from conftest import TERMINAL, numpy_lstm
 
 TRAINING = ["--training", "--dropout", "0.5", "--seed", "1", "--batch", "4", "--return-sequences"]
 # A number rich shortened: digits or a point or a sign right before or after an ellipsis.
@@ -66,8 +67,11 @@ def test_trace_in_training_mode_equals_the_training_run_exactly(run_json, traini
 
 @pytest.mark.parametrize(
     "extra",
-    [["--recurrent-dropout", "0.3"], ["--recurrent-dropout", "0.3", "--go-backwards"],
-     ["--implementation", "1", "--use-cudnn", "false"]],
+    [
+        ["--recurrent-dropout", "0.3"],
+        ["--recurrent-dropout", "0.3", "--go-backwards"],
+        ["--implementation", "1", "--use-cudnn", "false"],
+    ],
     ids=["recurrent", "backwards", "four-masks"],
 )
 def test_trace_follows_every_kind_of_mask_bit_for_bit(run_json, extra):
@@ -109,7 +113,9 @@ def test_the_png_draws_the_training_pass(tmp_path):
     from lstm_explorer.config import build_config
     from lstm_explorer.render.plot import _figure
 
-    config = build_config({**{a.name: a.default for a in ARGUMENTS}, "dropout": 0.5, "seed": 1, "return_sequences": True})
+    config = build_config(
+        {**{a.name: a.default for a in ARGUMENTS}, "dropout": 0.5, "seed": 1, "return_sequences": True}
+    )
     drawn = {}
     for training in (False, True):
         result = engine.run(config, inputs.generated(4, 10, 2), random_seed=42, training=training)
@@ -127,7 +133,10 @@ def test_plot_says_where_it_wrote(invoke, tmp_path):
     result = invoke(*TRAINING, "--plot", str(path), "--json")
     assert result.exit_code == 0, result.output
     json.loads(result.stdout)
-    assert result.stderr == f"Plot written to {path}: h, c and every gate of sample 0 (training pass, dropout masks applied)\n"
+    assert (
+        result.stderr
+        == f"Plot written to {path}: h, c and every gate of sample 0 (training pass, dropout masks applied)\n"
+    )
 
 
 @pytest.mark.parametrize("timesteps", [5, 50, 500])

@@ -20,14 +20,14 @@ TEXT_FIELDS = ("summary", "what", "shapes", "values", "pytorch", "keras2to3")
 
 # Spans that are code or Keras's own words, not prose, removed before looking for English sentences.
 NOT_PROSE = [
-    re.compile(r"`[^`]*`"),                                   # backticked code
-    re.compile(r"'[^']{0,200}'"),                             # quoted strings and Keras messages, even wrapped
+    re.compile(r"`[^`]*`"),  # backticked code
+    re.compile(r"'[^']{0,200}'"),  # quoted strings and Keras messages, even wrapped
     re.compile(r"\b\w*Error: [^\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*"),  # an exception and its message
-    re.compile(r"--[\w-]+"),                                  # flags
-    re.compile(r"[\w.]+\((?:[^()]|\([^()]*\))*\)"),           # calls, one level of nesting
-    re.compile(r"\b\w+(?:\.\w+)+"),                           # dotted names: keras.utils, layer.losses
-    re.compile(r"\b\w*_\w*"),                                 # snake_case identifiers
-    re.compile(r"\b[a-z]+[A-Z]\w*|\b[A-Z][a-z]+[A-Z]\w*"),    # camelCase and CamelCase names
+    re.compile(r"--[\w-]+"),  # flags
+    re.compile(r"[\w.]+\((?:[^()]|\([^()]*\))*\)"),  # calls, one level of nesting
+    re.compile(r"\b\w+(?:\.\w+)+"),  # dotted names: keras.utils, layer.losses
+    re.compile(r"\b\w*_\w*"),  # snake_case identifiers
+    re.compile(r"\b[a-z]+[A-Z]\w*|\b[A-Z][a-z]+[A-Z]\w*"),  # camelCase and CamelCase names
 ]
 # English words and numbers in a row, separated only by spaces or brackets: four of them, three
 # being words, is prose nobody translated ("number between 0 and 1", "required (the tool uses 3)").
@@ -69,7 +69,12 @@ def test_the_checker_finds_english_and_passes_code():
     assert untranslated("这是中文。This sentence was never translated.") == ["This sentence was never translated"]
     assert untranslated("用 keras.Input(batch_shape=(1, 10, 2)) 建模，命令行写 --no-use-bias。") == []
     assert untranslated("Keras 报 'When using stateful=True in a RNN, the batch size must be static' 并停止。") == []
-    assert untranslated("Keras 3 会报 ValueError: Unrecognized keyword arguments passed to LSTM: {'x': 1}，传 False 也一样。") == []
+    assert (
+        untranslated(
+            "Keras 3 会报 ValueError: Unrecognized keyword arguments passed to LSTM: {'x': 1}，传 False 也一样。"
+        )
+        == []
+    )
     assert untranslated("state = tuple(s.detach() for s in state)，GlorotUniform 与 recurrent_dropout 不同") == []
     assert untranslated("默认值：required (the tool uses 3)") == ["required (the tool uses 3"]
     assert untranslated("None (written none on the command line) means no activation")
@@ -172,7 +177,10 @@ def test_overview_has_a_chinese_meaning_for_every_argument():
         name, default, meaning, panel = re.split(r"\s{2,}", line)
         assert CJK.search(meaning), line
         assert explaining.summary(argument, "zh").startswith(meaning), line
-        assert (default, panel) == (explaining.display_default(argument, "zh"), explaining.panel_name(argument.panel, "zh"))
+        assert (default, panel) == (
+            explaining.display_default(argument, "zh"),
+            explaining.panel_name(argument.panel, "zh"),
+        )
     assert "必填（本工具使用 3）" in page
 
 

@@ -24,7 +24,9 @@ def _box(title: str, rows: list[tuple[str, str]], width: int) -> list[str]:
         if len(flag) > flag_width:
             body = [flag] + [" " * (flag_width + 2) + part for part in wrapped]
         else:
-            body = [flag.ljust(flag_width) + "  " + wrapped[0]] + [" " * (flag_width + 2) + part for part in wrapped[1:]]
+            body = [flag.ljust(flag_width) + "  " + wrapped[0]] + [
+                " " * (flag_width + 2) + part for part in wrapped[1:]
+            ]
         lines.extend(f"│ {pad(line, inner)} │" for line in body)
     lines.append("╰" + "─" * (width - 2) + "╯")
     return lines

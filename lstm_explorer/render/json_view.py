@@ -86,8 +86,12 @@ def to_document(result: RunResult) -> dict[str, object]:
         "notes": result.notes,
         "effects": {effect.name: effect.data for effect in result.effects},
         "dropout_masks": [_array(mask) for mask in result.dropout_masks],
-        "reference": None if result.reference is None else {
-            "max_abs_diff": result.reference.max_abs_diff, "ok": result.reference.ok, "note": result.reference.note,
+        "reference": None
+        if result.reference is None
+        else {
+            "max_abs_diff": result.reference.max_abs_diff,
+            "ok": result.reference.ok,
+            "note": result.reference.note,
         },
     }
 
@@ -101,13 +105,24 @@ def trace_document(result: RunResult) -> list[dict[str, object]]:
         return [float(x) for x in v]
 
     return [
-        {"t": s.t, "x": plain(s.x), "z": plain(s.z), "i": plain(s.i), "f": plain(s.f), "g": plain(s.g),
-         "o": plain(s.o), "c": plain(s.c), "h": plain(s.h)}
+        {
+            "t": s.t,
+            "x": plain(s.x),
+            "z": plain(s.z),
+            "i": plain(s.i),
+            "f": plain(s.f),
+            "g": plain(s.g),
+            "o": plain(s.o),
+            "c": plain(s.c),
+            "h": plain(s.h),
+        }
         for s in result.trace
     ]
 
 
-def vary_document(argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool = False) -> dict[str, object]:
+def vary_document(
+    argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool = False
+) -> dict[str, object]:
     return {
         "argument": argument,
         "random_seed": random_seed,
@@ -124,7 +139,9 @@ def vary_document(argument: str, rows: list[SweepRow], random_seed: int, shared:
                 "loss": row.loss,
                 "shared_weights": row.shared_weights,
                 "error": row.error,
-                "outputs": [[None if not math.isfinite(v) else v for v in o.astype(float).ravel().tolist()] for o in row.outputs],
+                "outputs": [
+                    [None if not math.isfinite(v) else v for v in o.astype(float).ravel().tolist()] for o in row.outputs
+                ],
             }
             for row in rows
         ],

@@ -21,8 +21,14 @@ FIGSIZE = (12.0, 6.5)
 DPI = 100
 ANNOTATE_CELLS = 80
 MAX_TICKS = 12
-PANELS = (("h", "h (hidden state)"), ("c", "c (cell state)"), ("i", "i (input gate)"),
-          ("f", "f (forget gate)"), ("g", f"{GATE_SYMBOLS['c']} (candidate)"), ("o", "o (output gate)"))
+PANELS = (
+    ("h", "h (hidden state)"),
+    ("c", "c (cell state)"),
+    ("i", "i (input gate)"),
+    ("f", "f (forget gate)"),
+    ("g", f"{GATE_SYMBOLS['c']} (candidate)"),
+    ("o", "o (output gate)"),
+)
 
 
 def check_target(path_text: str, force: bool, protected: tuple[Path, ...] = ()) -> Path:
@@ -47,9 +53,14 @@ def _figure(result: RunResult):  # type: ignore[no-untyped-def]
         finite = matrix[np.isfinite(matrix)]
         bound = float(np.abs(finite).max()) if finite.size else 1.0
         gate = key in ("i", "f", "o") and finite.size and finite.min() >= 0
-        image = ax.imshow(matrix, aspect="auto", interpolation="nearest",
-                          cmap="viridis" if gate else "RdBu_r",
-                          vmin=0 if gate else -bound, vmax=max(bound, 1e-12) if not gate else max(float(finite.max()), 1e-12))
+        image = ax.imshow(
+            matrix,
+            aspect="auto",
+            interpolation="nearest",
+            cmap="viridis" if gate else "RdBu_r",
+            vmin=0 if gate else -bound,
+            vmax=max(bound, 1e-12) if not gate else max(float(finite.max()), 1e-12),
+        )
         ax.set_title(title)
         ax.set_xlabel("timestep (processing order)")
         ax.set_ylabel("unit")
@@ -63,8 +74,10 @@ def _figure(result: RunResult):  # type: ignore[no-untyped-def]
         if matrix.size <= ANNOTATE_CELLS:
             for (u, t), value in np.ndenumerate(matrix):
                 ax.text(t, u, f"{value:.2f}", ha="center", va="center", fontsize=6)
-    fig.suptitle(f"keras.layers.LSTM(units={result.config['units']}) on input {tuple(result.input.values.shape)}, "
-                 f"sample {result.trace_sample}, random seed {result.random_seed}, {result.pass_name}")
+    fig.suptitle(
+        f"keras.layers.LSTM(units={result.config['units']}) on input {tuple(result.input.values.shape)}, "
+        f"sample {result.trace_sample}, random seed {result.random_seed}, {result.pass_name}"
+    )
     return fig
 
 

@@ -64,18 +64,21 @@ def column_chunks(widths: Sequence[int], label_width: int, width: int) -> list[l
 
 
 def matrix_table(
-    title: str, matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], width: int, corner: str = "",
-    decimals: int = 6, max_cols: int = MAX_COLS,
+    title: str,
+    matrix: np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    width: int,
+    corner: str = "",
+    decimals: int = 6,
+    max_cols: int = MAX_COLS,
 ) -> Group:
     """A 2-D array as right-aligned tables that fit `width`: middle rows and columns past the limits
     are elided whole (as `…`), and what is left is split across tables instead of being cut."""
     rows, cols = _keep(matrix.shape[0], MAX_ROWS), _keep(matrix.shape[1], max_cols)
     labels = ["…" if r is None else row_labels[r] for r in rows]
     headers = ["…" if c is None else col_labels[c] for c in cols]
-    cells = [
-        ["…" if r is None or c is None else _fmt(matrix[r, c], decimals) for r in rows]
-        for c in cols
-    ]
+    cells = [["…" if r is None or c is None else _fmt(matrix[r, c], decimals) for r in rows] for c in cols]
     widths = [max(len(header), *(len(cell) for cell in column)) for header, column in zip(headers, cells)]
     label_width = max(len(corner), *(len(label) for label in labels))
     parts: list[Text | Table] = [Text(title, style="bold")] if title else []
@@ -128,8 +131,12 @@ def config_table(result: RunResult) -> Group:
 def arguments_line(result: RunResult) -> Text:
     """The arguments that differ from Keras's defaults, in one line: what makes this layer this layer."""
     config = result.config
-    changed = [a for a in ARGUMENTS if a.keras_default is REQUIRED
-               or (not config.is_default(a.name) and (a.is_keras3_argument or config[a.name] is not None))]
+    changed = [
+        a
+        for a in ARGUMENTS
+        if a.keras_default is REQUIRED
+        or (not config.is_default(a.name) and (a.is_keras3_argument or config[a.name] is not None))
+    ]
     text = Text("Arguments ", style="bold")
     for k, argument in enumerate(changed):
         text.append(", " if k else "")
@@ -161,7 +168,9 @@ def param_lines(result: RunResult) -> Text:
     text = Text("Parameters ", style="bold")
     text.append(f"= {formula.formula}\n           = {formula.worked}")
     shapes = ", ".join(f"{WEIGHT_BY_NAME[w.name].symbol} {w.shape}" for w in result.weights)
-    split = " · ".join(f"{GATE_SYMBOLS[gate]} {start}–{stop - 1}" for gate, _, start, stop in gate_columns(result.config.units))
+    split = " · ".join(
+        f"{GATE_SYMBOLS[gate]} {start}–{stop - 1}" for gate, _, start, stop in gate_columns(result.config.units)
+    )
     text.append(f"\n  Each gate owns a block of columns of {shapes}: {split}", style="dim")
     if formula.value != result.param_count:
         text.append(f"\n  Keras counts {result.param_count}, not {formula.value}!", style="bold red")
@@ -183,14 +192,27 @@ def weight_table(result: RunResult, width: int) -> Group:
         blocks.append((labels, values))
     labels = [label for block_labels, _ in blocks for label in block_labels]
     stacked = np.concatenate([values for _, values in blocks], axis=0).T
-    rows = [f"{GATE_SYMBOLS[gate]}{column - start} (col {column})"
-            for gate, _, start, stop in gate_columns(units) for column in range(start, stop)]
+    rows = [
+        f"{GATE_SYMBOLS[gate]}{column - start} (col {column})"
+        for gate, _, start, stop in gate_columns(units)
+        for column in range(start, stop)
+    ]
     shapes = ", ".join(f"{w.name} {w.shape}" for w in result.weights)
     return Group(
-        matrix_table(f"Weights: {shapes}, shown transposed (one row per column)", stacked, rows, labels, width,
-                     corner="gate", decimals=4),
-        Text("K[r] = kernel row r, the weights from feature x_r; R[r] = recurrent_kernel row r, the weights from "
-             "h_r of the previous step; b = bias. Gates: i input, f forget, c̃ candidate, o output.", style="dim"),
+        matrix_table(
+            f"Weights: {shapes}, shown transposed (one row per column)",
+            stacked,
+            rows,
+            labels,
+            width,
+            corner="gate",
+            decimals=4,
+        ),
+        Text(
+            "K[r] = kernel row r, the weights from feature x_r; R[r] = recurrent_kernel row r, the weights from "
+            "h_r of the previous step; b = bias. Gates: i input, f forget, c̃ candidate, o output.",
+            style="dim",
+        ),
     )
 
 
@@ -213,7 +235,9 @@ def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str, width: i
 
 def h_heatmap(result: RunResult, console: Console) -> Group:
     matrix = np.array([step.h for step in result.trace]).T
-    return heatmap(f"h over time, sample {result.trace_sample} ({result.pass_name}; processing order)", matrix, "h", console)
+    return heatmap(
+        f"h over time, sample {result.trace_sample} ({result.pass_name}; processing order)", matrix, "h", console
+    )
 
 
 def input_line(result: RunResult) -> Text:
@@ -238,13 +262,27 @@ def masks_section(result: RunResult, width: int) -> Group | None:
     """The dropout masks this training call drew: 0 drops an entry, 1/(1 − rate) keeps and rescales it."""
     if not result.dropout_masks:
         return None
-    parts: list[Group | Text] = [Text("Dropout masks Keras drew for this call (the same mask at every timestep)", style="bold")]
+    parts: list[Group | Text] = [
+        Text("Dropout masks Keras drew for this call (the same mask at every timestep)", style="bold")
+    ]
     for mask in result.dropout_masks:
         prefix = "x" if mask.name.startswith("input") else "h"
-        parts.append(matrix_table(f"{mask.name} {mask.shape} — {mask.description}", mask.values,
-                                  [f"sample {b}" for b in range(mask.values.shape[0])],
-                                  [f"{prefix}{k}" for k in range(mask.values.shape[1])], width, decimals=4))
-    parts.append(Text("0 drops the entry; 1/(1 − rate) keeps it and scales it up, so the expected value is unchanged.", style="dim"))
+        parts.append(
+            matrix_table(
+                f"{mask.name} {mask.shape} — {mask.description}",
+                mask.values,
+                [f"sample {b}" for b in range(mask.values.shape[0])],
+                [f"{prefix}{k}" for k in range(mask.values.shape[1])],
+                width,
+                decimals=4,
+            )
+        )
+    parts.append(
+        Text(
+            "0 drops the entry; 1/(1 − rate) keeps it and scales it up, so the expected value is unchanged.",
+            style="dim",
+        )
+    )
     return Group(*parts)
 
 
@@ -261,7 +299,9 @@ def docs_panel(result: RunResult) -> Panel | None:
         text = says.text or f"{argument.summary} (not in Keras 3's docstring)"
         entries.append(Text(f"{argument.name}: ", style="bold") + Text(text))
     where = f"Keras {version}" if version else "Keras"
-    return Panel(Text("\n").join(entries), title=f"What {escape(where)} says about the arguments you set", title_align="left")
+    return Panel(
+        Text("\n").join(entries), title=f"What {escape(where)} says about the arguments you set", title_align="left"
+    )
 
 
 def arrays_view(arrays: list[tuple[str, np.ndarray]], width: int) -> list[Group | Text]:
@@ -285,10 +325,14 @@ def arrays_view(arrays: list[tuple[str, np.ndarray]], width: int) -> list[Group 
     rows = [(label, m) for label, m in matrices if m.shape[0] == 1]
     for label, m in matrices:
         if m.shape[0] > 1 or len({r.shape for _, r in rows}) > 1:
-            parts.append(matrix_table(label, m, [str(r) for r in range(m.shape[0])], [str(c) for c in range(m.shape[1])], width))
+            parts.append(
+                matrix_table(label, m, [str(r) for r in range(m.shape[0])], [str(c) for c in range(m.shape[1])], width)
+            )
     if rows and len({r.shape for _, r in rows}) == 1:
         stacked = np.concatenate([m for _, m in rows])
-        parts.append(matrix_table("", stacked, [label for label, _ in rows], [str(c) for c in range(stacked.shape[1])], width))
+        parts.append(
+            matrix_table("", stacked, [label for label, _ in rows], [str(c) for c in range(stacked.shape[1])], width)
+        )
     return parts
 
 
@@ -307,7 +351,8 @@ def effects_section(result: RunResult, width: int) -> Group:
     inner = width - PANEL_INSET
     panels = [
         Panel(Group(*_effect_body(effect, inner)), title=escape(effect.title), title_align="left")
-        for effect in result.effects if effect.name not in CHECKS
+        for effect in result.effects
+        if effect.name not in CHECKS
     ]
     checks = [effect for effect in result.effects if effect.name in CHECKS]
     if checks:
@@ -326,8 +371,11 @@ def reference_line(result: RunResult) -> Text | Panel | None:
         return None
     if check.ok:
         return Text(f"NumPy reference: max |Δ| = {check.max_abs_diff:.1e} ✓", style="green")
-    body = Text(f"Keras's output and the NumPy reference disagree: max |Δ| = {check.max_abs_diff:.3g} "
-                "(tolerance: atol 1e-5 + rtol 1e-5). ", style="bold red")
+    body = Text(
+        f"Keras's output and the NumPy reference disagree: max |Δ| = {check.max_abs_diff:.3g} "
+        "(tolerance: atol 1e-5 + rtol 1e-5). ",
+        style="bold red",
+    )
     if check.note:
         body.append(check.note)
     return Panel(body, title="✗ NumPy reference MISMATCH", border_style="red", title_align="left")
@@ -359,7 +407,12 @@ def render(result: RunResult, console: Console, show_all: bool = False) -> None:
         [summary_table(result), param_lines(result)],
         [weight_table(result, width) if show_all else None],
         [input_tables(result, width) if show_all else None],
-        [output_tables(result, width), masks_section(result, width), h_heatmap(result, console), reference_line(result)],
+        [
+            output_tables(result, width),
+            masks_section(result, width),
+            h_heatmap(result, console),
+            reference_line(result),
+        ],
         [effects_section(result, width), docs_panel(result)],
     ]
     for block in blocks:

@@ -26,13 +26,21 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
     gate_fn = result.config["recurrent_activation"] or "linear"
     act_fn = result.config["activation"] or "linear"
     lines = [
-        Text(f"First step: t = {step.t} (sample {result.trace_sample}, unit {unit}); h and c start at 0, so h·R = 0. "
-             f"σ = {gate_fn}, act = {act_fn}.", style="dim"),
+        Text(
+            f"First step: t = {step.t} (sample {result.trace_sample}, unit {unit}); h and c start at 0, so h·R = 0. "
+            f"σ = {gate_fn}, act = {act_fn}.",
+            style="dim",
+        ),
     ]
     values = {"i": step.i, "f": step.f, "c": step.g, "o": step.o}
     masks = {m.name: m.values[result.trace_sample] for m in result.dropout_masks}
     if any(name.startswith("input") for name in masks):
-        lines.append(Text("Training pass: x is multiplied by the input dropout mask m drawn for this sample (see above).", style="dim"))
+        lines.append(
+            Text(
+                "Training pass: x is multiplied by the input dropout mask m drawn for this sample (see above).",
+                style="dim",
+            )
+        )
     for k, (gate, meaning) in enumerate((g.key, g.meaning) for g in GATES):
         column = k * units + unit
         name = GATE_SYMBOLS[gate]
@@ -46,7 +54,9 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
         x_term = "x·K" if mask is None else "(x⊙m)·K"
         lines.append(Text(f"z_{name} = {x_term}_{name} + h·R_{name} + b_{name} = {' + '.join(terms)} = {_n(z)}"))
         lines.append(Text(f"{name} = {fn}(z_{name}) = {fn}({_n(z)}) = {_n(values[gate][unit])}    ({meaning})"))
-    lines.append(Text(f"c = f·c₀ + i·c̃ = {_n(step.f[unit])}×0 + {_n(step.i[unit])}×{_n(step.g[unit])} = {_n(step.c[unit])}"))
+    lines.append(
+        Text(f"c = f·c₀ + i·c̃ = {_n(step.f[unit])}×0 + {_n(step.i[unit])}×{_n(step.g[unit])} = {_n(step.c[unit])}")
+    )
     lines.append(Text(f"h = o·act(c) = {_n(step.o[unit])}×act({_n(step.c[unit])}) = {_n(step.h[unit])}"))
     return Panel(Group(*lines), title="The LSTM step, with numbers", title_align="left")
 
@@ -59,13 +69,32 @@ def step_table(steps: list[Step], unit: int, units: int, width: int) -> Group:
     columns = []
     for step in steps:
         z = [step.z[k * units + unit] for k in range(4)]
-        columns.append([*step.x, z[0], step.i[unit], z[1], step.f[unit], z[2], step.g[unit], z[3], step.o[unit], step.c[unit], step.h[unit]])
+        columns.append(
+            [
+                *step.x,
+                z[0],
+                step.i[unit],
+                z[1],
+                step.f[unit],
+                z[2],
+                step.g[unit],
+                z[3],
+                step.o[unit],
+                step.c[unit],
+                step.h[unit],
+            ]
+        )
     matrix = np.array(columns, dtype=np.float64).T
     column = max(len(f"{v: .4f}") for v in matrix.ravel()) + 2
     fits = (width - 8) // column
     return matrix_table(
-        f"Unit {unit}, step by step (columns in processing order)", matrix, rows, [f"t={s.t}" for s in steps], width,
-        decimals=4, max_cols=max(fits if fits >= len(steps) else fits - 1, 2),
+        f"Unit {unit}, step by step (columns in processing order)",
+        matrix,
+        rows,
+        [f"t={s.t}" for s in steps],
+        width,
+        decimals=4,
+        max_cols=max(fits if fits >= len(steps) else fits - 1, 2),
     )
 
 
@@ -78,10 +107,18 @@ def render_trace(result: RunResult, units_shown: list[int], console: Console) ->
     units = int(result.config["units"])  # type: ignore[call-overload]
     for unit in units_shown:
         console.print(step_table(result.trace, unit, units, console.width))
-    for name, key in (("c (cell state)", "c"), ("i (input gate)", "i"), ("f (forget gate)", "f"),
-                      (f"{GATE_SYMBOLS['c']} (candidate)", "g"), ("o (output gate)", "o"), ("h (hidden state)", "h")):
+    for name, key in (
+        ("c (cell state)", "c"),
+        ("i (input gate)", "i"),
+        ("f (forget gate)", "f"),
+        (f"{GATE_SYMBOLS['c']} (candidate)", "g"),
+        ("o (output gate)", "o"),
+        ("h (hidden state)", "h"),
+    ):
         matrix = np.array([getattr(step, key) for step in result.trace]).T
-        console.print(heatmap(f"{name} over time, sample {result.trace_sample} ({result.pass_name})", matrix, "u", console))
+        console.print(
+            heatmap(f"{name} over time, sample {result.trace_sample} ({result.pass_name})", matrix, "u", console)
+        )
     check = reference_line(result)
     if check is not None:
         console.print(check)

@@ -31,15 +31,33 @@ def outputs_over_time(argument: str, rows: list[SweepRow], width: int) -> list[T
         labels = [f"{_letter(k)}{u}" for k, row in members for u in range(row.outputs[0].shape[-1])]
         legend = "; ".join(f"{_letter(k)} = {argument} {row.value}" for k, row in members)
         what = "h at each timestep of sample 0" if sequence else "the last h of each sample"
-        row_labels = [f"t={t}" for t in range(blocks[0].shape[0])] if sequence else [f"sample {b}" for b in range(blocks[0].shape[0])]
-        parts.append(matrix_table(f"Outputs, {what}: {legend}", np.concatenate(blocks, axis=1), row_labels, labels, width,
-                                  corner="t" if sequence else "", decimals=4, max_cols=MAX_COMPARED_COLUMNS))
+        row_labels = (
+            [f"t={t}" for t in range(blocks[0].shape[0])]
+            if sequence
+            else [f"sample {b}" for b in range(blocks[0].shape[0])]
+        )
+        parts.append(
+            matrix_table(
+                f"Outputs, {what}: {legend}",
+                np.concatenate(blocks, axis=1),
+                row_labels,
+                labels,
+                width,
+                corner="t" if sequence else "",
+                decimals=4,
+                max_cols=MAX_COMPARED_COLUMNS,
+            )
+        )
     return parts
 
 
-def render_vary(argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool, console: Console) -> None:
+def render_vary(
+    argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool, console: Console
+) -> None:
     mode = "training mode" if training else "inference mode"
-    table = Table(title=f"vary {argument} (random seed {random_seed}, {mode})", title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=f"vary {argument} (random seed {random_seed}, {mode})", title_justify="left", box=box.SIMPLE_HEAD
+    )
     numbers = ("params", "max |Δ| vs first", "regularization\nloss")
     for column in ("value", "output shapes", *numbers, "cuDNN", "weights"):
         # fold, never ellipsise: a long value or header wraps onto a second line instead of being cut
@@ -69,9 +87,17 @@ def render_vary(argument: str, rows: list[SweepRow], random_seed: int, shared: b
     for part in outputs_over_time(argument, rows, console.width):
         console.print(part)
     if shared:
-        console.print(Text("Rows whose weight shapes match the first start from its weights: only the varied argument differs. "
-                           "'own' marks rows whose shapes differ (e.g. another units) and were initialised from the seed alone. "
-                           "The regularization loss is the penalty the regularizers add to the training loss (layer.losses).",
-                           style="dim"))
+        console.print(
+            Text(
+                "Rows whose weight shapes match the first start from its weights: only the varied argument differs. "
+                "'own' marks rows whose shapes differ (e.g. another units) and were initialised from the seed alone. "
+                "The regularization loss is the penalty the regularizers add to the training loss (layer.losses).",
+                style="dim",
+            )
+        )
     else:
-        console.print(Text(f"{argument} decides the initial weights, so every row is initialised from the seed alone.", style="dim"))
+        console.print(
+            Text(
+                f"{argument} decides the initial weights, so every row is initialised from the seed alone.", style="dim"
+            )
+        )

@@ -25,6 +25,7 @@ BIG = 2**63
 
 # ----------------------------------------------------------------------------- helpers
 
+
 def _keras():
     import keras
 
@@ -128,11 +129,13 @@ def _first_mask(seed: int, x: np.ndarray, **kwargs):
 
 # ----------------------------------------------------------------------------- dropout
 
+
 def _clamps(name: str):
     def check():
         (high, low), messages = _quietly(lambda: (_layer(**{name: 1.5}), _layer(**{name: -0.5})))
         assert getattr(high.cell, name) == 1.0 and getattr(low.cell, name) == 0.0
         assert messages == [], messages
+
     return check
 
 
@@ -158,6 +161,7 @@ def _tool_refuses_rate(flag: str):
         for value in ("1.5", "-0.1"):
             _usage_error(flag, value, text="must be between 0 and 1")
         assert tool(flag, "1.0").exit_code == 0
+
     return check
 
 
@@ -208,6 +212,7 @@ def _inference_calls_draw_masks(**rates):
         after_predict = _layer(x, seed=3, **rates)
         keras.Sequential([keras.Input(shape=x.shape[1:]), after_predict]).predict(x, verbose=0)
         assert not np.allclose(_out(after_predict, x, training=True), direct)
+
     return check
 
 
@@ -218,10 +223,12 @@ def _seed_makes_masks_reproducible(**rates):
         first = _out(_layer(x, seed=5, **rates), x, training=True)
         assert np.allclose(_out(_layer(x, seed=5, **rates), x, training=True), first)
         assert not np.allclose(_out(_layer(x, seed=6, **rates), x, training=True), first)
+
     return check
 
 
 # ----------------------------------------------------------------------------- recurrent_dropout
+
 
 def _recurrent_rate_one_drops_nothing_anywhere():
     x = _x()
@@ -260,8 +267,9 @@ def _recurrent_first_step_untouched():
     for seed in range(3):
         assert np.allclose(_out(_layer(x, recurrent_dropout=0.5, seed=seed), x, training=True), plain, atol=1e-6)
     longer = _x(timesteps=4)
-    assert not np.allclose(_out(_layer(longer, recurrent_dropout=0.5, seed=1), longer, training=True),
-                           _out(_layer(longer), longer))
+    assert not np.allclose(
+        _out(_layer(longer, recurrent_dropout=0.5, seed=1), longer, training=True), _out(_layer(longer), longer)
+    )
 
 
 def _recurrent_inference_draws_four():
@@ -274,6 +282,7 @@ def _recurrent_inference_draws_four():
 
 # ----------------------------------------------------------------------------- seed
 
+
 def _seed_range_accepted():
     x = _x()
     for seed in (-1, -(2**63), BIG - 1):
@@ -283,8 +292,11 @@ def _seed_range_accepted():
 
 def _seed_out_of_range():
     for seed in (BIG, -(2**63) - 1):
-        _raises(lambda: _keras().layers.LSTM(UNITS, seed=seed), ValueError,
-                "Can't convert Python sequence with out-of-range integer to Tensor")
+        _raises(
+            lambda: _keras().layers.LSTM(UNITS, seed=seed),
+            ValueError,
+            "Can't convert Python sequence with out-of-range integer to Tensor",
+        )
 
 
 def _seed_not_integer():
@@ -374,6 +386,7 @@ def _seeds_congruent():
 
 # ----------------------------------------------------------------------------- unroll
 
+
 def _unroll_default_and_flags():
     assert _signature().parameters["unroll"].default is False
     assert tool_json("--unroll")["config"]["unroll"] is True
@@ -426,16 +439,23 @@ def _open_time_builds_and_first_length_works():
 def _open_time_second_length_fails():
     _, model = _open_time_model()
     model.predict(np.ones((2, 5, 2), "float32"), verbose=0)
-    _raises(lambda: model.predict(np.ones((2, 6, 2), "float32"), verbose=0), ValueError,
-            "Cannot unroll a RNN if the time dimension is undefined")
+    _raises(
+        lambda: model.predict(np.ones((2, 6, 2), "float32"), verbose=0),
+        ValueError,
+        "Cannot unroll a RNN if the time dimension is undefined",
+    )
     _, model = _open_time_model()
     model.compile("sgd", "mse")
     model.fit(np.ones((2, 5, 2), "float32"), np.zeros((2, UNITS)), verbose=0)
-    _raises(lambda: model.fit(np.ones((2, 6, 2), "float32"), np.zeros((2, UNITS)), verbose=0), ValueError,
-            "Cannot unroll a RNN if the time dimension is undefined")
+    _raises(
+        lambda: model.fit(np.ones((2, 6, 2), "float32"), np.zeros((2, UNITS)), verbose=0),
+        ValueError,
+        "Cannot unroll a RNN if the time dimension is undefined",
+    )
 
 
 # ----------------------------------------------------------------------------- use_cudnn
+
 
 def _auto_falls_back_quietly():
     assert _signature().parameters["use_cudnn"].default == "auto"
@@ -476,7 +496,9 @@ def _cudnn_ok_conditions():
 
     def ok(**kwargs) -> bool:
         layer = keras.layers.LSTM(UNITS, **kwargs)
-        return bool(tf_rnn.cudnn_ok(layer.cell.activation, layer.cell.recurrent_activation, layer.unroll, layer.cell.use_bias))
+        return bool(
+            tf_rnn.cudnn_ok(layer.cell.activation, layer.cell.recurrent_activation, layer.unroll, layer.cell.use_bias)
+        )
 
     assert not ok()  # no GPU here
     with _gpu_visible():
@@ -520,8 +542,11 @@ def _mask_assert_falls_back_only_eagerly():
     right_padded = tf.constant([[True, True, False], [True, True, True]])
     tf_rnn._assert_valid_mask(right_padded)
     # Eagerly the assertion raises at once, the InvalidArgumentError that `lstm` turns into a fallback.
-    _raises(lambda: tf_rnn._assert_valid_mask(left_padded), tf.errors.InvalidArgumentError,
-            "You are passing a RNN mask that does not correspond to right-padded sequences")
+    _raises(
+        lambda: tf_rnn._assert_valid_mask(left_padded),
+        tf.errors.InvalidArgumentError,
+        "You are passing a RNN mask that does not correspond to right-padded sequences",
+    )
     assert "except tf.errors.InvalidArgumentError:" in inspect.getsource(tf_rnn.lstm)
 
     @tf.function
@@ -533,8 +558,11 @@ def _mask_assert_falls_back_only_eagerly():
         return tf.constant(1)
 
     traced.get_concrete_function(tf.TensorSpec((2, 3), tf.bool))  # tracing passes
-    _raises(lambda: traced(left_padded), tf.errors.InvalidArgumentError,
-            "You are passing a RNN mask that does not correspond to right-padded sequences")
+    _raises(
+        lambda: traced(left_padded),
+        tf.errors.InvalidArgumentError,
+        "You are passing a RNN mask that does not correspond to right-padded sequences",
+    )
     assert int(traced(right_padded)) == 1
 
 
@@ -563,6 +591,7 @@ def _jit_true_switched_off():
 
 
 # ----------------------------------------------------------------------------- implementation
+
 
 def _implementation_not_in_signature():
     assert "implementation" not in _signature().parameters
@@ -613,8 +642,11 @@ def _implementation_one_crash():
     import tensorflow as tf
 
     x = _x()
-    _raises(lambda: _out(_layer(x, implementation=1, dropout=0.5, seed=1), x, training=True),
-            tf.errors.InvalidArgumentError, "Rank of input (4) must be no greater than rank of output shape (3)")
+    _raises(
+        lambda: _out(_layer(x, implementation=1, dropout=0.5, seed=1), x, training=True),
+        tf.errors.InvalidArgumentError,
+        "Rank of input (4) must be no greater than rank of output shape (3)",
+    )
     assert _out(_layer(x, implementation=1, dropout=0.5, seed=1, use_cudnn=False), x, training=True).shape == (4, UNITS)
 
 
@@ -629,11 +661,16 @@ def _implementation_passed_to_cell():
 
 # ----------------------------------------------------------------------------- time_major
 
+
 def _time_major_rejected(values=(True, False)):
     def check():
         for value in values:
-            _raises(lambda: _keras().layers.LSTM(UNITS, time_major=value), ValueError,
-                    f"Unrecognized keyword arguments passed to LSTM: {{'time_major': {value}}}")
+            _raises(
+                lambda: _keras().layers.LSTM(UNITS, time_major=value),
+                ValueError,
+                f"Unrecognized keyword arguments passed to LSTM: {{'time_major': {value}}}",
+            )
+
     return check
 
 
@@ -666,152 +703,501 @@ def C(argument, section, quote, item=None, check=None, source=None, snippet=None
 CLAIMS: list[Claim] = [
     # dropout
     C("dropout", "values", "Keras silently clamps values outside [0, 1] (1.5 becomes 1.0)", check=_clamps("dropout")),
-    C("dropout", "values", "The generic loop applies dropout only when 0 < rate < 1, so there a rate of exactly 1.0 drops nothing",
-      check=_rate_one_drops_nothing_generic),
-    C("dropout", "values", "Keras first multiplies the whole input by a mask drawn with rate 1.0, which is all zeros",
-      check=_rate_one_zeroes_cudnn_input),
-    C("dropout", "values", "where the cuDNN kernel runs (a GPU, see use_cudnn), Keras first multiplies the whole input",
-      source=LSTM_PY, snippet="if training and self.dropout:\n                        dp_mask = self.cell.get_dropout_mask(sequences[:, 0, :])"),
+    C(
+        "dropout",
+        "values",
+        "The generic loop applies dropout only when 0 < rate < 1, so there a rate of exactly 1.0 drops nothing",
+        check=_rate_one_drops_nothing_generic,
+    ),
+    C(
+        "dropout",
+        "values",
+        "Keras first multiplies the whole input by a mask drawn with rate 1.0, which is all zeros",
+        check=_rate_one_zeroes_cudnn_input,
+    ),
+    C(
+        "dropout",
+        "values",
+        "where the cuDNN kernel runs (a GPU, see use_cudnn), Keras first multiplies the whole input",
+        source=LSTM_PY,
+        snippet="if training and self.dropout:\n                        dp_mask = self.cell.get_dropout_mask(sequences[:, 0, :])",
+    ),
     C("dropout", "values", "This tool refuses values outside [0, 1].", check=_tool_refuses_rate("--dropout")),
-    C("dropout", "pitfalls", "model.predict and plain calls are inference; dropout acts only in fit or when the layer is called with training=True",
-      0, check=_dropout_only_in_training),
-    C("dropout", "pitfalls", "the generic loop (every CPU run, and use_cudnn=False) treats exactly 1.0 as no dropout", 1,
-      check=_rate_one_drops_nothing_generic),
-    C("dropout", "pitfalls", "while in training on a GPU where cuDNN is used it zeroes the whole input", 1,
-      check=_rate_one_zeroes_cudnn_input),
+    C(
+        "dropout",
+        "pitfalls",
+        "model.predict and plain calls are inference; dropout acts only in fit or when the layer is called with training=True",
+        0,
+        check=_dropout_only_in_training,
+    ),
+    C(
+        "dropout",
+        "pitfalls",
+        "the generic loop (every CPU run, and use_cudnn=False) treats exactly 1.0 as no dropout",
+        1,
+        check=_rate_one_drops_nothing_generic,
+    ),
+    C(
+        "dropout",
+        "pitfalls",
+        "while in training on a GPU where cuDNN is used it zeroes the whole input",
+        1,
+        check=_rate_one_zeroes_cudnn_input,
+    ),
     C("dropout", "pitfalls", "Keras also clamps larger values to 1.0 without a warning", 1, check=_clamps("dropout")),
-    C("dropout", "pitfalls", "with 1 sample and 2 features the mask has only 2 entries (4 possible masks), and when both are dropped the output is exactly 0",
-      2, check=_tiny_sample_masks),
+    C(
+        "dropout",
+        "pitfalls",
+        "with 1 sample and 2 features the mask has only 2 entries (4 possible masks), and when both are dropped the output is exactly 0",
+        2,
+        check=_tiny_sample_masks,
+    ),
     C("dropout", "pitfalls", "the mask stays fixed along the sequence", 3, check=_mask_fixed_along_sequence),
-    C("dropout", "pitfalls", "every call with dropout > 0 draws masks, inference included (a plain call or predict)", 4,
-      check=_inference_calls_draw_masks(dropout=0.5)),
-    C("dropout", "keras2to3", "Same meaning and same clamping as in Keras 2.",
-      source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py: LSTMCell.__init__ sets self.dropout = min(1.0, max(0.0, dropout)) and DropoutRNNCellMixin applies it only when 0 < rate < 1"),
-    C("dropout", "keras2to3", "New in Keras 3 is the seed argument, which makes the masks reproducible.",
-      check=_seed_makes_masks_reproducible(dropout=0.5)),
+    C(
+        "dropout",
+        "pitfalls",
+        "every call with dropout > 0 draws masks, inference included (a plain call or predict)",
+        4,
+        check=_inference_calls_draw_masks(dropout=0.5),
+    ),
+    C(
+        "dropout",
+        "keras2to3",
+        "Same meaning and same clamping as in Keras 2.",
+        source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py: LSTMCell.__init__ sets self.dropout = min(1.0, max(0.0, dropout)) and DropoutRNNCellMixin applies it only when 0 < rate < 1",
+    ),
+    C(
+        "dropout",
+        "keras2to3",
+        "New in Keras 3 is the seed argument, which makes the masks reproducible.",
+        check=_seed_makes_masks_reproducible(dropout=0.5),
+    ),
     # recurrent_dropout
     C("recurrent_dropout", "values", "Keras silently clamps values outside [0, 1]", check=_clamps("recurrent_dropout")),
-    C("recurrent_dropout", "values", "a rate of exactly 1.0 drops nothing on every device", check=_recurrent_rate_one_drops_nothing_anywhere),
-    C("recurrent_dropout", "values", "this tool refuses values outside [0, 1]", check=_tool_refuses_rate("--recurrent-dropout")),
-    C("recurrent_dropout", "values", "Any value above 0, 1.0 included, also makes the cell compute each gate separately, so dropout then draws four masks too",
-      check=_recurrent_forces_per_gate),
-    C("recurrent_dropout", "pitfalls", "Any value above 0 rules out the cuDNN kernel on a GPU", 0, check=_recurrent_rules_out_cudnn),
-    C("recurrent_dropout", "pitfalls", "training becomes many times slower", 0,
-      source="GPU needed: keras/src/layers/rnn/lstm.py LSTM.inner_loop (`if not self.recurrent_dropout:`) sends any recurrent dropout to the generic Python-stepped loop instead of the fused cuDNN kernel"),
+    C(
+        "recurrent_dropout",
+        "values",
+        "a rate of exactly 1.0 drops nothing on every device",
+        check=_recurrent_rate_one_drops_nothing_anywhere,
+    ),
+    C(
+        "recurrent_dropout",
+        "values",
+        "this tool refuses values outside [0, 1]",
+        check=_tool_refuses_rate("--recurrent-dropout"),
+    ),
+    C(
+        "recurrent_dropout",
+        "values",
+        "Any value above 0, 1.0 included, also makes the cell compute each gate separately, so dropout then draws four masks too",
+        check=_recurrent_forces_per_gate,
+    ),
+    C(
+        "recurrent_dropout",
+        "pitfalls",
+        "Any value above 0 rules out the cuDNN kernel on a GPU",
+        0,
+        check=_recurrent_rules_out_cudnn,
+    ),
+    C(
+        "recurrent_dropout",
+        "pitfalls",
+        "training becomes many times slower",
+        0,
+        source="GPU needed: keras/src/layers/rnn/lstm.py LSTM.inner_loop (`if not self.recurrent_dropout:`) sends any recurrent dropout to the generic Python-stepped loop instead of the fused cuDNN kernel",
+    ),
     C("recurrent_dropout", "pitfalls", "it acts only in training mode", 1, check=_recurrent_only_in_training),
-    C("recurrent_dropout", "pitfalls", "h_0 is zero, so there is nothing to drop at the first step", 2, check=_recurrent_first_step_untouched),
-    C("recurrent_dropout", "pitfalls", "exactly 1.0 means no recurrent dropout at all", 3, check=_recurrent_rate_one_drops_nothing_anywhere),
-    C("recurrent_dropout", "pitfalls", "yet it still rules out cuDNN and switches the cell to computing each gate separately", 3,
-      check=_recurrent_forces_per_gate),
-    C("recurrent_dropout", "pitfalls", "every call draws the four recurrent masks, inference included", 4, check=_recurrent_inference_draws_four),
-    C("recurrent_dropout", "pitfalls", "earlier calls change what later training calls drop", 4,
-      check=_inference_calls_draw_masks(recurrent_dropout=0.5)),
-    C("recurrent_dropout", "keras2to3", "No change in meaning",
-      source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py: LSTMCell multiplies h_tm1 by one recurrent mask per gate when 0 < recurrent_dropout < 1, as Keras 3 does"),
-    C("recurrent_dropout", "keras2to3", "the seed argument that controls its masks is new in Keras 3",
-      check=_seed_makes_masks_reproducible(recurrent_dropout=0.5)),
+    C(
+        "recurrent_dropout",
+        "pitfalls",
+        "h_0 is zero, so there is nothing to drop at the first step",
+        2,
+        check=_recurrent_first_step_untouched,
+    ),
+    C(
+        "recurrent_dropout",
+        "pitfalls",
+        "exactly 1.0 means no recurrent dropout at all",
+        3,
+        check=_recurrent_rate_one_drops_nothing_anywhere,
+    ),
+    C(
+        "recurrent_dropout",
+        "pitfalls",
+        "yet it still rules out cuDNN and switches the cell to computing each gate separately",
+        3,
+        check=_recurrent_forces_per_gate,
+    ),
+    C(
+        "recurrent_dropout",
+        "pitfalls",
+        "every call draws the four recurrent masks, inference included",
+        4,
+        check=_recurrent_inference_draws_four,
+    ),
+    C(
+        "recurrent_dropout",
+        "pitfalls",
+        "earlier calls change what later training calls drop",
+        4,
+        check=_inference_calls_draw_masks(recurrent_dropout=0.5),
+    ),
+    C(
+        "recurrent_dropout",
+        "keras2to3",
+        "No change in meaning",
+        source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py: LSTMCell multiplies h_tm1 by one recurrent mask per gate when 0 < recurrent_dropout < 1, as Keras 3 does",
+    ),
+    C(
+        "recurrent_dropout",
+        "keras2to3",
+        "the seed argument that controls its masks is new in Keras 3",
+        check=_seed_makes_masks_reproducible(recurrent_dropout=0.5),
+    ),
     # seed
-    C("seed", "values", "Keras takes any integer from -2**63 to 2**63 - 1, negative ones included (seed=-1 works)", check=_seed_range_accepted),
-    C("seed", "values", "others fail with ValueError: Can't convert Python sequence with out-of-range integer to Tensor", check=_seed_out_of_range),
+    C(
+        "seed",
+        "values",
+        "Keras takes any integer from -2**63 to 2**63 - 1, negative ones included (seed=-1 works)",
+        check=_seed_range_accepted,
+    ),
+    C(
+        "seed",
+        "values",
+        "others fail with ValueError: Can't convert Python sequence with out-of-range integer to Tensor",
+        check=_seed_out_of_range,
+    ),
     C("seed", "values", "non-integers with ValueError: Argument `seed` must be an integer", check=_seed_not_integer),
     C("seed", "values", "This tool's --seed takes 0 to 2**63 - 1 (leave it out for None)", check=_tool_seed_range),
-    C("seed", "values", "With None the layer draws its starting seed from Python's random module when it is created, which keras.utils.set_random_seed also fixes",
-      check=_unseeded_start_comes_from_python_random),
-    C("seed", "values", "--random-seed calls keras.utils.set_random_seed and so fixes the weights, while --seed is the LSTM's own argument: changing it changes the masks and leaves the weights alone",
-      check=_tool_seeds_split),
-    C("seed", "pitfalls", "Expecting it to make the initial weights reproducible: use keras.utils.set_random_seed or seeded initializers such as GlorotUniform(seed=1)",
-      0, check=_seed_leaves_weights),
-    C("seed", "pitfalls", "a second call of the same layer with training=True draws a different one", 1, check=_second_training_call_differs),
-    C("seed", "pitfalls", "any call in between, inference included, moves the sequence on", 1, check=_inference_calls_draw_masks(dropout=0.5)),
-    C("seed", "pitfalls", "Setting it without dropout, recurrent_dropout and training mode: nothing changes.", 2, check=_seed_alone_changes_nothing),
-    C("seed", "pitfalls", "so seed=1 and seed=2147483647 give the same masks, as do -1 and 2147483645", 3, check=_seeds_congruent),
-    C("seed", "pitfalls", "Keras reduces the seed modulo 2147483646 (2**31 - 2) before drawing", 3,
-      source="keras/src/backend/tensorflow/random.py", snippet="seed = tf.cast(tf.math.floormod(seed, tf.int32.max - 1), dtype=\"int32\")"),
+    C(
+        "seed",
+        "values",
+        "With None the layer draws its starting seed from Python's random module when it is created, which keras.utils.set_random_seed also fixes",
+        check=_unseeded_start_comes_from_python_random,
+    ),
+    C(
+        "seed",
+        "values",
+        "--random-seed calls keras.utils.set_random_seed and so fixes the weights, while --seed is the LSTM's own argument: changing it changes the masks and leaves the weights alone",
+        check=_tool_seeds_split,
+    ),
+    C(
+        "seed",
+        "pitfalls",
+        "Expecting it to make the initial weights reproducible: use keras.utils.set_random_seed or seeded initializers such as GlorotUniform(seed=1)",
+        0,
+        check=_seed_leaves_weights,
+    ),
+    C(
+        "seed",
+        "pitfalls",
+        "a second call of the same layer with training=True draws a different one",
+        1,
+        check=_second_training_call_differs,
+    ),
+    C(
+        "seed",
+        "pitfalls",
+        "any call in between, inference included, moves the sequence on",
+        1,
+        check=_inference_calls_draw_masks(dropout=0.5),
+    ),
+    C(
+        "seed",
+        "pitfalls",
+        "Setting it without dropout, recurrent_dropout and training mode: nothing changes.",
+        2,
+        check=_seed_alone_changes_nothing,
+    ),
+    C(
+        "seed",
+        "pitfalls",
+        "so seed=1 and seed=2147483647 give the same masks, as do -1 and 2147483645",
+        3,
+        check=_seeds_congruent,
+    ),
+    C(
+        "seed",
+        "pitfalls",
+        "Keras reduces the seed modulo 2147483646 (2**31 - 2) before drawing",
+        3,
+        source="keras/src/backend/tensorflow/random.py",
+        snippet='seed = tf.cast(tf.math.floormod(seed, tf.int32.max - 1), dtype="int32")',
+    ),
     C("seed", "keras2to3", "New in Keras 3.", check=_seed_makes_masks_reproducible(dropout=0.5)),
-    C("seed", "keras2to3", "Keras 2's LSTM had no seed argument and drew its dropout masks from the global TensorFlow random state",
-      source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py: LSTM.__init__ has no seed parameter; DropoutRNNCellMixin draws masks with backend.dropout without a seed"),
+    C(
+        "seed",
+        "keras2to3",
+        "Keras 2's LSTM had no seed argument and drew its dropout masks from the global TensorFlow random state",
+        source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py: LSTM.__init__ has no seed parameter; DropoutRNNCellMixin draws masks with backend.dropout without a seed",
+    ),
     # unroll
-    C("unroll", "values", "Boolean, default False. On the command line: --unroll or --no-unroll.", check=_unroll_default_and_flags),
-    C("unroll", "values", "It needs the number of timesteps to be known when the layer is traced.", check=_unroll_needs_time_when_traced),
+    C(
+        "unroll",
+        "values",
+        "Boolean, default False. On the command line: --unroll or --no-unroll.",
+        check=_unroll_default_and_flags,
+    ),
+    C(
+        "unroll",
+        "values",
+        "It needs the number of timesteps to be known when the layer is traced.",
+        check=_unroll_needs_time_when_traced,
+    ),
     C("unroll", "pitfalls", "the graph grows with every timestep", 0, check=_unroll_graph_grows),
     C("unroll", "pitfalls", "unroll=True rules out the cuDNN kernel on a GPU", 1, check=_unroll_rules_out_cudnn),
-    C("unroll", "pitfalls", "which is usually faster than any unrolled loop", 1,
-      source="GPU needed: keras/src/backend/tensorflow/rnn.py _do_lstm_arguments_support_cudnn requires `not unroll`; the cuDNN kernel runs the whole sequence in one fused call"),
-    C("unroll", "pitfalls", "keras.Input(shape=(None, features)) builds the model without complaint, and eager calls and the first predict (traced with the data's own length) work",
-      2, check=_open_time_builds_and_first_length_works),
-    C("unroll", "pitfalls", "when predict or fit meets a second sequence length, Keras retraces with the time axis None and fails with ValueError: 'Cannot unroll a RNN if the time dimension is undefined'",
-      2, check=_open_time_second_length_fails),
-    C("unroll", "keras2to3", "No change.",
-      source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/base_rnn.py: RNN(unroll=False) with the same meaning and the same 'Cannot unroll a RNN if the time dimension is undefined' error"),
+    C(
+        "unroll",
+        "pitfalls",
+        "which is usually faster than any unrolled loop",
+        1,
+        source="GPU needed: keras/src/backend/tensorflow/rnn.py _do_lstm_arguments_support_cudnn requires `not unroll`; the cuDNN kernel runs the whole sequence in one fused call",
+    ),
+    C(
+        "unroll",
+        "pitfalls",
+        "keras.Input(shape=(None, features)) builds the model without complaint, and eager calls and the first predict (traced with the data's own length) work",
+        2,
+        check=_open_time_builds_and_first_length_works,
+    ),
+    C(
+        "unroll",
+        "pitfalls",
+        "when predict or fit meets a second sequence length, Keras retraces with the time axis None and fails with ValueError: 'Cannot unroll a RNN if the time dimension is undefined'",
+        2,
+        check=_open_time_second_length_fails,
+    ),
+    C(
+        "unroll",
+        "keras2to3",
+        "No change.",
+        source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/base_rnn.py: RNN(unroll=False) with the same meaning and the same 'Cannot unroll a RNN if the time dimension is undefined' error",
+    ),
     # use_cudnn
-    C("use_cudnn", "values", "'auto' (default): use cuDNN when every condition below holds, otherwise run the generic loop without a message.",
-      check=_auto_falls_back_quietly),
+    C(
+        "use_cudnn",
+        "values",
+        "'auto' (default): use cuDNN when every condition below holds, otherwise run the generic loop without a message.",
+        check=_auto_falls_back_quietly,
+    ),
     C("use_cudnn", "values", "True: use it, or fail when the layer is called.", check=_true_fails_at_call),
     C("use_cudnn", "values", "False: never use it.", check=_false_never),
     C("use_cudnn", "values", "On the command line: --use-cudnn auto, true or false.", check=_tool_use_cudnn_flag),
-    C("use_cudnn", "values", "cudnn_ok in keras/src/backend/tensorflow/rnn.py wants activation tanh, recurrent_activation sigmoid, unroll False, use_bias True and a GPU visible to TensorFlow",
-      check=_cudnn_ok_conditions),
-    C("use_cudnn", "values", "LSTM.inner_loop adds use_cudnn auto or True and recurrent_dropout 0", check=_inner_loop_conditions),
-    C("use_cudnn", "values", "With a mask, cuDNN also needs it right-padded.", source=RNN_TF,
-      snippet="    if mask is not None:\n        _assert_valid_mask(mask)"),
-    C("use_cudnn", "pitfalls", "the error comes only when the layer is called on data, not when it is created or connected to a keras.Input", 0,
-      check=_true_fails_at_call),
+    C(
+        "use_cudnn",
+        "values",
+        "cudnn_ok in keras/src/backend/tensorflow/rnn.py wants activation tanh, recurrent_activation sigmoid, unroll False, use_bias True and a GPU visible to TensorFlow",
+        check=_cudnn_ok_conditions,
+    ),
+    C(
+        "use_cudnn",
+        "values",
+        "LSTM.inner_loop adds use_cudnn auto or True and recurrent_dropout 0",
+        check=_inner_loop_conditions,
+    ),
+    C(
+        "use_cudnn",
+        "values",
+        "With a mask, cuDNN also needs it right-padded.",
+        source=RNN_TF,
+        snippet="    if mask is not None:\n        _assert_valid_mask(mask)",
+    ),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "the error comes only when the layer is called on data, not when it is created or connected to a keras.Input",
+        0,
+        check=_true_fails_at_call,
+    ),
     C("use_cudnn", "pitfalls", "This tool refuses such a request up front.", 0, check=_tool_refuses_true),
-    C("use_cudnn", "pitfalls", "Changing activation, recurrent_activation or use_bias, or adding recurrent_dropout or unroll, under 'auto': the layer quietly switches",
-      1, check=_quiet_switch_per_condition),
-    C("use_cudnn", "pitfalls", "the much slower generic loop", 1,
-      source="GPU needed: keras/src/layers/rnn/lstm.py LSTM.inner_loop falls back to RNN.inner_loop, which steps LSTMCell.call once per timestep instead of one fused cuDNN call"),
-    C("use_cudnn", "pitfalls", "Expecting bit-identical numbers from a GPU run with cuDNN and a CPU run.", 2,
-      source="GPU needed: keras/src/backend/tensorflow/rnn.py _cudnn_lstm runs tf CudnnRNNV3 with its own reduction order; results agree with the CPU loop only to float rounding"),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "Changing activation, recurrent_activation or use_bias, or adding recurrent_dropout or unroll, under 'auto': the layer quietly switches",
+        1,
+        check=_quiet_switch_per_condition,
+    ),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "the much slower generic loop",
+        1,
+        source="GPU needed: keras/src/layers/rnn/lstm.py LSTM.inner_loop falls back to RNN.inner_loop, which steps LSTMCell.call once per timestep instead of one fused cuDNN call",
+    ),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "Expecting bit-identical numbers from a GPU run with cuDNN and a CPU run.",
+        2,
+        source="GPU needed: keras/src/backend/tensorflow/rnn.py _cudnn_lstm runs tf CudnnRNNV3 with its own reduction order; results agree with the CPU loop only to float rounding",
+    ),
     C("use_cudnn", "pitfalls", "only an eager call falls back", 3, check=_mask_assert_falls_back_only_eagerly),
-    C("use_cudnn", "pitfalls", "in fit, predict or any tf.function the assertion fails at run time", 3,
-      source="GPU needed: keras/src/backend/tensorflow/rnn.py _cudnn_lstm calls _assert_valid_mask (tf.Assert) first; lstm() catches tf.errors.InvalidArgumentError only when raised while it runs, i.e. eagerly; in a traced graph the Assert op fails when the graph runs, outside that try"),
-    C("use_cudnn", "pitfalls", "Keras checks the mask with tf.Assert inside _cudnn_lstm", 3, source=RNN_TF,
-      snippet="    tf.Assert(\n        valid,"),
-    C("use_cudnn", "pitfalls", "sets supports_jit = False in its constructor (even if recurrent_dropout > 0 keeps cuDNN out later)", 4,
-      check=_supports_jit),
-    C("use_cudnn", "pitfalls", "an LSTM created with use_cudnn auto or True while cudnn_ok holds sets supports_jit = False", 4,
-      source=LSTM_PY, snippet="            and use_cudnn in (True, \"auto\")\n        ):\n            self.supports_jit = False"),
-    C("use_cudnn", "pitfalls", "so compile's default jit_compile='auto' leaves XLA off for the whole model", 4,
-      source="keras/src/trainers/trainer.py", snippet="if all(x.supports_jit for x in model._flatten_layers()):"),
-    C("use_cudnn", "pitfalls", "jit_compile=True is switched off with the warning 'Model doesn't support `jit_compile=True`. Proceeding with `jit_compile=False`.'",
-      4, check=_jit_true_switched_off),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "in fit, predict or any tf.function the assertion fails at run time",
+        3,
+        source="GPU needed: keras/src/backend/tensorflow/rnn.py _cudnn_lstm calls _assert_valid_mask (tf.Assert) first; lstm() catches tf.errors.InvalidArgumentError only when raised while it runs, i.e. eagerly; in a traced graph the Assert op fails when the graph runs, outside that try",
+    ),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "Keras checks the mask with tf.Assert inside _cudnn_lstm",
+        3,
+        source=RNN_TF,
+        snippet="    tf.Assert(\n        valid,",
+    ),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "sets supports_jit = False in its constructor (even if recurrent_dropout > 0 keeps cuDNN out later)",
+        4,
+        check=_supports_jit,
+    ),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "an LSTM created with use_cudnn auto or True while cudnn_ok holds sets supports_jit = False",
+        4,
+        source=LSTM_PY,
+        snippet='            and use_cudnn in (True, "auto")\n        ):\n            self.supports_jit = False',
+    ),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "so compile's default jit_compile='auto' leaves XLA off for the whole model",
+        4,
+        source="keras/src/trainers/trainer.py",
+        snippet="if all(x.supports_jit for x in model._flatten_layers()):",
+    ),
+    C(
+        "use_cudnn",
+        "pitfalls",
+        "jit_compile=True is switched off with the warning 'Model doesn't support `jit_compile=True`. Proceeding with `jit_compile=False`.'",
+        4,
+        check=_jit_true_switched_off,
+    ),
     C("use_cudnn", "keras2to3", "New in Keras 3.", check=_use_cudnn_in_signature),
-    C("use_cudnn", "keras2to3", "Keras 2 chose cuDNN on its own, like 'auto', with no way to force or forbid it per layer.",
-      source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py: LSTM.__init__ has no use_cudnn; _could_use_gpu_kernel and the GPU check in call() pick the cuDNN kernel"),
+    C(
+        "use_cudnn",
+        "keras2to3",
+        "Keras 2 chose cuDNN on its own, like 'auto', with no way to force or forbid it per layer.",
+        source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py: LSTM.__init__ has no use_cudnn; _could_use_gpu_kernel and the GPU check in call() pick the cuDNN kernel",
+    ),
     # implementation
     C("implementation", "values", "Keras's hidden default is 2", check=_implementation_forced_and_default),
     C("implementation", "values", "It is not in Keras 3's signature", check=_implementation_not_in_signature),
-    C("implementation", "values", "Keras takes any value without a check or a warning (the cell only tests implementation == 1, so 3, 0 or 'x' run as 2)",
-      check=_implementation_any_value),
-    C("implementation", "values", "it is left out of get_config(), so it is lost when a model is saved", check=_implementation_not_saved),
-    C("implementation", "values", "Keras switches to 1 by itself whenever recurrent_dropout > 0.", check=_implementation_forced_and_default),
+    C(
+        "implementation",
+        "values",
+        "Keras takes any value without a check or a warning (the cell only tests implementation == 1, so 3, 0 or 'x' run as 2)",
+        check=_implementation_any_value,
+    ),
+    C(
+        "implementation",
+        "values",
+        "it is left out of get_config(), so it is lost when a model is saved",
+        check=_implementation_not_saved,
+    ),
+    C(
+        "implementation",
+        "values",
+        "Keras switches to 1 by itself whenever recurrent_dropout > 0.",
+        check=_implementation_forced_and_default,
+    ),
     C("implementation", "values", "This tool accepts only 1 or 2.", check=_tool_implementation_values),
-    C("implementation", "pitfalls", "with dropout in training mode, 1 gives different numbers than 2 (four masks instead of one)", 0,
-      check=_implementation_one_differs_in_training),
-    C("implementation", "pitfalls", "crashes in Keras 3.15 with 'Rank of input (4) must be no greater than rank of output shape (3)'. Drop the argument, or pass use_cudnn=False",
-      1, check=_implementation_one_crash),
+    C(
+        "implementation",
+        "pitfalls",
+        "with dropout in training mode, 1 gives different numbers than 2 (four masks instead of one)",
+        0,
+        check=_implementation_one_differs_in_training,
+    ),
+    C(
+        "implementation",
+        "pitfalls",
+        "crashes in Keras 3.15 with 'Rank of input (4) must be no greater than rank of output shape (3)'. Drop the argument, or pass use_cudnn=False",
+        1,
+        check=_implementation_one_crash,
+    ),
     C("implementation", "pitfalls", "this tool refuses the combination with that advice", 1, check=_tool_refuses_crash),
-    C("implementation", "pitfalls", "get_config() omits it, so a reloaded layer uses 2", 2, check=_implementation_not_saved),
-    C("implementation", "pitfalls", "Keras neither checks nor warns, and anything but 1 silently runs as 2", 3, check=_implementation_any_value),
-    C("implementation", "keras2to3", "Keras 2 documented it as a performance choice (many small operations or fewer large ones) with the same results apart from dropout masks.",
-      source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py LSTM docstring: 'implementation: Implementation mode, either 1 or 2. Mode 1 will structure its operations as a larger number of smaller dot products and additions, whereas mode 2 will batch them into fewer, larger operations.'"),
-    C("implementation", "keras2to3", "Keras 3 removed it from the signature and documentation", check=_implementation_not_in_signature),
-    C("implementation", "keras2to3", "still accepts it silently and passes it to the cell", check=_implementation_passed_to_cell),
+    C(
+        "implementation",
+        "pitfalls",
+        "get_config() omits it, so a reloaded layer uses 2",
+        2,
+        check=_implementation_not_saved,
+    ),
+    C(
+        "implementation",
+        "pitfalls",
+        "Keras neither checks nor warns, and anything but 1 silently runs as 2",
+        3,
+        check=_implementation_any_value,
+    ),
+    C(
+        "implementation",
+        "keras2to3",
+        "Keras 2 documented it as a performance choice (many small operations or fewer large ones) with the same results apart from dropout masks.",
+        source="Keras 2 (tf-keras 2.15) keras/src/layers/rnn/lstm.py LSTM docstring: 'implementation: Implementation mode, either 1 or 2. Mode 1 will structure its operations as a larger number of smaller dot products and additions, whereas mode 2 will batch them into fewer, larger operations.'",
+    ),
+    C(
+        "implementation",
+        "keras2to3",
+        "Keras 3 removed it from the signature and documentation",
+        check=_implementation_not_in_signature,
+    ),
+    C(
+        "implementation",
+        "keras2to3",
+        "still accepts it silently and passes it to the cell",
+        check=_implementation_passed_to_cell,
+    ),
     # time_major
-    C("time_major", "values", "Keras 3 raises ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': True}, and the same for False.",
-      check=_time_major_rejected()),
-    C("time_major", "values", "This tool refuses --time-major and accepts --no-time-major as a no-op.", check=_tool_time_major),
-    C("time_major", "pitfalls", "even False is rejected, so delete the argument", 0, check=_time_major_rejected((False,))),
-    C("time_major", "pitfalls", "transpose it first, np.transpose(x, (1, 0, 2)) or keras.ops.transpose(x, (1, 0, 2)), and transpose sequence outputs back",
-      1, check=_transpose_time_major),
-    C("time_major", "pitfalls", "torch.nn.LSTM is time-major by default.", 2,
-      source="PyTorch docs: torch.nn.LSTM batch_first defaults to False, so input is (L, N, H_in)"),
-    C("time_major", "keras2to3", "Removed in Keras 3; passing it, True or False, raises ValueError.", check=_time_major_rejected()),
+    C(
+        "time_major",
+        "values",
+        "Keras 3 raises ValueError: Unrecognized keyword arguments passed to LSTM: {'time_major': True}, and the same for False.",
+        check=_time_major_rejected(),
+    ),
+    C(
+        "time_major",
+        "values",
+        "This tool refuses --time-major and accepts --no-time-major as a no-op.",
+        check=_tool_time_major,
+    ),
+    C(
+        "time_major",
+        "pitfalls",
+        "even False is rejected, so delete the argument",
+        0,
+        check=_time_major_rejected((False,)),
+    ),
+    C(
+        "time_major",
+        "pitfalls",
+        "transpose it first, np.transpose(x, (1, 0, 2)) or keras.ops.transpose(x, (1, 0, 2)), and transpose sequence outputs back",
+        1,
+        check=_transpose_time_major,
+    ),
+    C(
+        "time_major",
+        "pitfalls",
+        "torch.nn.LSTM is time-major by default.",
+        2,
+        source="PyTorch docs: torch.nn.LSTM batch_first defaults to False, so input is (L, N, H_in)",
+    ),
+    C(
+        "time_major",
+        "keras2to3",
+        "Removed in Keras 3; passing it, True or False, raises ValueError.",
+        check=_time_major_rejected(),
+    ),
 ]
 
 
 # ----------------------------------------------------------------------------- Try it
+
 
 def _doc_weights(doc: dict) -> list[np.ndarray]:
     return [np.array(w["values"], dtype="float32") for w in doc["weights"]]
@@ -845,7 +1231,9 @@ def _try_recurrent_dropout():
     doc = try_json("recurrent_dropout")
     trained = _output(doc)
     plain = _keras_direct(doc, False, return_sequences=True)
-    assert np.allclose(trained, _keras_direct(doc, True, recurrent_dropout=0.5, seed=1, return_sequences=True), atol=1e-6)
+    assert np.allclose(
+        trained, _keras_direct(doc, True, recurrent_dropout=0.5, seed=1, return_sequences=True), atol=1e-6
+    )
     assert np.allclose(trained[:, 0], plain[:, 0], atol=1e-6)  # h_0 = 0: nothing dropped at step 1
     assert not np.allclose(trained[:, 1:], plain[:, 1:], atol=1e-3)
 
@@ -884,7 +1272,9 @@ def _try_implementation():
     assert doc["config"]["implementation"] == 1
     two = tool_json("--dropout", "0.5", "--seed", "1", "--training", "--batch", "4", "--use-cudnn", "false")
     assert not np.allclose(_output(doc), _output(two), atol=1e-3)
-    assert np.allclose(_output(doc), _keras_direct(doc, True, implementation=1, dropout=0.5, seed=1, use_cudnn=False), atol=1e-6)
+    assert np.allclose(
+        _output(doc), _keras_direct(doc, True, implementation=1, dropout=0.5, seed=1, use_cudnn=False), atol=1e-6
+    )
     assert len(doc["dropout_masks"]) == 4 and len(two["dropout_masks"]) == 1
 
 

@@ -83,7 +83,7 @@ def reference(x, kernel, recurrent, bias=None, act=np.tanh, rec=sigmoid, h0=None
     hs, cs, gates = [], [], []
     for t in range(x.shape[1]):
         z = x[:, t] @ kernel + h @ recurrent + (0 if bias is None else bias)
-        zi, zf, zc, zo = (z[:, k * units:(k + 1) * units] for k in range(4))
+        zi, zf, zc, zo = (z[:, k * units : (k + 1) * units] for k in range(4))
         i, f, o = rec(zi), rec(zf), rec(zo)
         c = f * c + i * act(zc)
         h = o * act(c)
@@ -363,8 +363,13 @@ def _single_gate_layer(rec: str, forget_bias: float, input_bias: float, candidat
     keras = _keras()
     layer = keras.layers.LSTM(1, recurrent_activation=rec, return_sequences=True, return_state=True)
     layer.build((1, 6, 1))
-    layer.set_weights([np.zeros((1, 4), np.float32), np.zeros((1, 4), np.float32),
-                       np.array([input_bias, forget_bias, candidate_bias, 0.0], np.float32)])
+    layer.set_weights(
+        [
+            np.zeros((1, 4), np.float32),
+            np.zeros((1, 4), np.float32),
+            np.array([input_bias, forget_bias, candidate_bias, 0.0], np.float32),
+        ]
+    )
     return layer
 
 
@@ -471,7 +476,7 @@ def _bias_blocks(units: int = 3, **kwargs):
     layer = _lstm(units, **kwargs)
     layer(_x())
     bias = np.asarray(layer.cell.bias)
-    return [bias[k * units:(k + 1) * units] for k in range(4)], layer
+    return [bias[k * units : (k + 1) * units] for k in range(4)], layer
 
 
 def ufb_default():
@@ -504,8 +509,11 @@ def ufb_constant():
 
 def ufb_random():
     keras = _keras()
-    for make in (lambda: keras.initializers.RandomNormal(seed=3), lambda: keras.initializers.RandomNormal(),
-                 lambda: keras.initializers.RandomUniform(seed=4)):
+    for make in (
+        lambda: keras.initializers.RandomNormal(seed=3),
+        lambda: keras.initializers.RandomNormal(),
+        lambda: keras.initializers.RandomUniform(seed=4),
+    ):
         (i, f, c, o), _ = _bias_blocks(bias_initializer=make())
         assert np.array_equal(i, c) and np.all(f == 1) and not np.array_equal(i, o), (i, c, o)
         initializer = make()
@@ -747,8 +755,10 @@ def st_states():
 def st_dynamic_batch():
     keras = _keras()
     message = _error(lambda: keras.layers.LSTM(2, stateful=True)(keras.Input((10, 2))), ValueError)
-    expected = ("When using `stateful=True` in a RNN, the batch size must be static. "
-                "Found dynamic batch size: sequence.shape=(None, 10, 2)")
+    expected = (
+        "When using `stateful=True` in a RNN, the batch size must be static. "
+        "Found dynamic batch size: sequence.shape=(None, 10, 2)"
+    )
     assert expected in message, message
 
 
@@ -791,8 +801,10 @@ def st_shuffle_default():
 def st_other_batch():
     model, _ = _stateful_model()
     message = _error(lambda: model(_x(batch=3, steps=10)), ValueError)
-    assert ("If an RNN is stateful, the batch size of the input sequences must be the same as the batch "
-            "size of the initial state.") in message, message
+    assert (
+        "If an RNN is stateful, the batch size of the input sequences must be the same as the batch "
+        "size of the initial state."
+    ) in message, message
 
 
 def st_fit_batches_of_32():
@@ -890,160 +902,468 @@ CLAIMS: list[Claim] = [
     _c("units", "values", "Keras requires it and has no default", check=units_required),
     _c("units", "values", "this tool uses the tutorial's 3 when --units is left out", check=units_tool_default),
     _c("units", "values", "Keras refuses 0 with 'expected a positive integer'", check=units_zero),
-    _c("units", "values", "a string such as '4' fails with a bare TypeError that names no argument", check=units_string),
+    _c(
+        "units", "values", "a string such as '4' fails with a bare TypeError that names no argument", check=units_string
+    ),
     _c("units", "pitfalls", "units is the size of the state carried from one step to the next", 0, units_state_size),
-    _c("units", "pitfalls", "without return_sequences the layer returns only the last h_t, shape (batch, units)", 1, units_last_h),
+    _c(
+        "units",
+        "pitfalls",
+        "without return_sequences the layer returns only the last h_t, shape (batch, units)",
+        1,
+        units_last_h,
+    ),
     _c("units", "pitfalls", "LSTM('4') raises a TypeError", 2, units_string),
     _c("units", "pitfalls", "LSTM(2.5) a confusing shape error, neither naming units", 2, units_float),
-    _c("units", "pitfalls", "each of the four gates has its own block of K, R and b, hence the factor 4", 3, units_four_blocks),
-    _c("units", "keras2to3", "No change.", source=K2 + "keras/src/layers/rnn/lstm.py: LSTM.__init__(self, units, "
-       "activation='tanh', ...) takes units as its first, required argument, the size of h and c, as Keras 3 does"),
+    _c(
+        "units",
+        "pitfalls",
+        "each of the four gates has its own block of K, R and b, hence the factor 4",
+        3,
+        units_four_blocks,
+    ),
+    _c(
+        "units",
+        "keras2to3",
+        "No change.",
+        source=K2 + "keras/src/layers/rnn/lstm.py: LSTM.__init__(self, units, "
+        "activation='tanh', ...) takes units as its first, required argument, the size of h and c, as Keras 3 does",
+    ),
     # activation
     _c("activation", "values", "default 'tanh'", check=activation_default),
     _c("activation", "values", "case-sensitive", check=activation_case_sensitive),
-    _c("activation", "values", "Other names such as relu, linear or softsign work the same way", check=activation_other_names),
-    _c("activation", "values", "None (written none on the command line) means no activation at all, a(x) = x", check=activation_none),
-    _c("activation", "values", "you can also pass a callable, such as keras.activations.relu or your own function", check=activation_callable),
+    _c(
+        "activation",
+        "values",
+        "Other names such as relu, linear or softsign work the same way",
+        check=activation_other_names,
+    ),
+    _c(
+        "activation",
+        "values",
+        "None (written none on the command line) means no activation at all, a(x) = x",
+        check=activation_none,
+    ),
+    _c(
+        "activation",
+        "values",
+        "you can also pass a callable, such as keras.activations.relu or your own function",
+        check=activation_callable,
+    ),
     _c("activation", "values", "this tool refuses both", check=activation_tool_refuses),
-    _c("activation", "values", "threshold needs two more arguments, so every call fails with a TypeError "
-       "('threshold() missing 2 required positional arguments')", check=activation_threshold),
-    _c("activation", "values", "with an odd number of units the call fails with 'axis size must be divisible by 2'", check=activation_glu_odd),
+    _c(
+        "activation",
+        "values",
+        "threshold needs two more arguments, so every call fails with a TypeError "
+        "('threshold() missing 2 required positional arguments')",
+        check=activation_threshold,
+    ),
+    _c(
+        "activation",
+        "values",
+        "with an odd number of units the call fails with 'axis size must be divisible by 2'",
+        check=activation_glu_odd,
+    ),
     _c("activation", "values", "with an even number from 4 on with 'Incompatible shapes'", check=activation_glu_even),
-    _c("activation", "values", "with units=2 it runs without a warning and computes nonsense: both units get the one value "
-       "v₁·σ(v₂) wherever tanh(v) belongs", check=activation_glu_two),
+    _c(
+        "activation",
+        "values",
+        "with units=2 it runs without a warning and computes nonsense: both units get the one value "
+        "v₁·σ(v₂) wherever tanh(v) belongs",
+        check=activation_glu_two,
+    ),
     _c("activation", "pitfalls", "c̃_t loses its negative values", 0, activation_relu_candidate),
-    _c("activation", "pitfalls", "h_t is no longer bounded, so on unscaled input like the tutorial's 1 … 20 the outputs can "
-       "grow large from step to step", 0, activation_relu_grows),
-    _c("activation", "pitfalls", "Any value other than tanh rules out the fast cuDNN kernel on a GPU", 1,
-       source=GPU_RNN, snippet="activation in (activations.tanh, tf.tanh, ops.tanh)"),
+    _c(
+        "activation",
+        "pitfalls",
+        "h_t is no longer bounded, so on unscaled input like the tutorial's 1 … 20 the outputs can "
+        "grow large from step to step",
+        0,
+        activation_relu_grows,
+    ),
+    _c(
+        "activation",
+        "pitfalls",
+        "Any value other than tanh rules out the fast cuDNN kernel on a GPU",
+        1,
+        source=GPU_RNN,
+        snippet="activation in (activations.tanh, tf.tanh, ops.tanh)",
+    ),
     _c("activation", "pitfalls", "use_cudnn=True fails", 1, activation_cudnn_true_fails),
-    _c("activation", "pitfalls", "activation acts on c̃_t and on c_t before h_t, recurrent_activation on the gates i_t, f_t, o_t",
-       2, activation_roles),
-    _c("activation", "pitfalls", "names are case-sensitive and Keras answers only 'Could not interpret activation function identifier'",
-       3, activation_case_sensitive),
-    _c("activation", "keras2to3", "No change to the default or to None meaning linear", source=K2 + "keras/src/layers/rnn/lstm.py: "
-       "LSTM(units, activation='tanh', ...); keras/src/activations.py get(None) returns linear, as keras.activations.get does in Keras 3"),
-    _c("activation", "keras2to3", "Keras 3 knows more activation names than Keras 2 did, for example sparsemax and squareplus",
-       check=activation_new_names),
-    _c("activation", "keras2to3", "for example sparsemax and squareplus", source=K2 + "keras/src/activations.py defines no "
-       "sparsemax and no squareplus (sparsemax lived in tensorflow_addons)"),
+    _c(
+        "activation",
+        "pitfalls",
+        "activation acts on c̃_t and on c_t before h_t, recurrent_activation on the gates i_t, f_t, o_t",
+        2,
+        activation_roles,
+    ),
+    _c(
+        "activation",
+        "pitfalls",
+        "names are case-sensitive and Keras answers only 'Could not interpret activation function identifier'",
+        3,
+        activation_case_sensitive,
+    ),
+    _c(
+        "activation",
+        "keras2to3",
+        "No change to the default or to None meaning linear",
+        source=K2 + "keras/src/layers/rnn/lstm.py: "
+        "LSTM(units, activation='tanh', ...); keras/src/activations.py get(None) returns linear, as keras.activations.get does in Keras 3",
+    ),
+    _c(
+        "activation",
+        "keras2to3",
+        "Keras 3 knows more activation names than Keras 2 did, for example sparsemax and squareplus",
+        check=activation_new_names,
+    ),
+    _c(
+        "activation",
+        "keras2to3",
+        "for example sparsemax and squareplus",
+        source=K2 + "keras/src/activations.py defines no "
+        "sparsemax and no squareplus (sparsemax lived in tensorflow_addons)",
+    ),
     # recurrent_activation
     _c("recurrent_activation", "values", "default 'sigmoid'", check=recurrent_default),
     _c("recurrent_activation", "values", "A Keras activation name, case-sensitive", check=recurrent_case_sensitive),
-    _c("recurrent_activation", "values", "none means linear, and then the gates are no longer limited to [0, 1]", check=recurrent_none),
-    _c("recurrent_activation", "values", "in Keras 3 it is clip(x/6 + 0.5, 0, 1)", check=recurrent_hard_sigmoid_formula),
+    _c(
+        "recurrent_activation",
+        "values",
+        "none means linear, and then the gates are no longer limited to [0, 1]",
+        check=recurrent_none,
+    ),
+    _c(
+        "recurrent_activation", "values", "in Keras 3 it is clip(x/6 + 0.5, 0, 1)", check=recurrent_hard_sigmoid_formula
+    ),
     _c("recurrent_activation", "values", "In Python a callable works too", check=recurrent_callable),
-    _c("recurrent_activation", "pitfalls", "With tanh a negative forget gate flips the sign of the memory", 0, recurrent_tanh_flips),
+    _c(
+        "recurrent_activation",
+        "pitfalls",
+        "With tanh a negative forget gate flips the sign of the memory",
+        0,
+        recurrent_tanh_flips,
+    ),
     _c("recurrent_activation", "pitfalls", "with relu the cell state can grow without limit", 0, recurrent_relu_grows),
-    _c("recurrent_activation", "pitfalls", "Anything but sigmoid rules out the cuDNN kernel on a GPU", 1,
-       source=GPU_RNN, snippet="in (activations.sigmoid, tf.sigmoid, ops.sigmoid)"),
+    _c(
+        "recurrent_activation",
+        "pitfalls",
+        "Anything but sigmoid rules out the cuDNN kernel on a GPU",
+        1,
+        source=GPU_RNN,
+        snippet="in (activations.sigmoid, tf.sigmoid, ops.sigmoid)",
+    ),
     _c("recurrent_activation", "pitfalls", "use_cudnn=True fails", 1, activation_cudnn_true_fails),
-    _c("recurrent_activation", "pitfalls", "Keras 2 computed clip(0.2·x + 0.5, 0, 1)", 2, source=K2 + "keras/src/backend.py "
-       "hard_sigmoid: x = 0.2 * x + 0.5, then clip_by_value(x, 0., 1.)"),
-    _c("recurrent_activation", "pitfalls", "Keras 3 computes clip(x/6 + 0.5, 0, 1), so the same weights give different outputs",
-       2, recurrent_hard_sigmoid_k2_differs),
-    _c("recurrent_activation", "pitfalls", "in Keras 3.15 it still describes (0.2 * x) + 0.5 between −2.5 and 2.5, and its example "
-       "prints 0.3, 0.5, 0.7 for −1, 0, 1, while the code computes relu6(x + 3)/6 = clip(x/6 + 0.5, 0, 1), which gives "
-       "0.333, 0.5, 0.667", 3, recurrent_ops_docstring),
-    _c("recurrent_activation", "pitfalls", "relu6(x + 3)/6", 3, source="keras/src/backend/tensorflow/nn.py",
-       snippet="return relu6(x + tf.constant(3.0, x.dtype)) / tf.constant(6.0, x.dtype)"),
-    _c("recurrent_activation", "pitfalls", "keras.activations.hard_sigmoid, which recurrent_activation='hard_sigmoid' uses, "
-       "documents x/6 + 0.5 correctly", 3, recurrent_activations_docstring),
-    _c("recurrent_activation", "keras2to3", "The default is sigmoid in both tf.keras 2 and Keras 3", check=recurrent_default),
-    _c("recurrent_activation", "keras2to3", "The default is sigmoid in both tf.keras 2 and Keras 3 (standalone Keras before 2.3 "
-       "defaulted to hard_sigmoid)", source=K2 + "keras/src/layers/rnn/lstm.py: recurrent_activation='sigmoid'; standalone "
-       "Keras 2.2.5 keras/layers/recurrent.py: LSTM(..., recurrent_activation='hard_sigmoid')"),
-    _c("recurrent_activation", "keras2to3", "Keras 2 used clip(0.2·x + 0.5, 0, 1)", source=K2 + "keras/src/backend.py "
-       "hard_sigmoid: 0.2 * x + 0.5 clipped to [0, 1]"),
+    _c(
+        "recurrent_activation",
+        "pitfalls",
+        "Keras 2 computed clip(0.2·x + 0.5, 0, 1)",
+        2,
+        source=K2 + "keras/src/backend.py hard_sigmoid: x = 0.2 * x + 0.5, then clip_by_value(x, 0., 1.)",
+    ),
+    _c(
+        "recurrent_activation",
+        "pitfalls",
+        "Keras 3 computes clip(x/6 + 0.5, 0, 1), so the same weights give different outputs",
+        2,
+        recurrent_hard_sigmoid_k2_differs,
+    ),
+    _c(
+        "recurrent_activation",
+        "pitfalls",
+        "in Keras 3.15 it still describes (0.2 * x) + 0.5 between −2.5 and 2.5, and its example "
+        "prints 0.3, 0.5, 0.7 for −1, 0, 1, while the code computes relu6(x + 3)/6 = clip(x/6 + 0.5, 0, 1), which gives "
+        "0.333, 0.5, 0.667",
+        3,
+        recurrent_ops_docstring,
+    ),
+    _c(
+        "recurrent_activation",
+        "pitfalls",
+        "relu6(x + 3)/6",
+        3,
+        source="keras/src/backend/tensorflow/nn.py",
+        snippet="return relu6(x + tf.constant(3.0, x.dtype)) / tf.constant(6.0, x.dtype)",
+    ),
+    _c(
+        "recurrent_activation",
+        "pitfalls",
+        "keras.activations.hard_sigmoid, which recurrent_activation='hard_sigmoid' uses, documents x/6 + 0.5 correctly",
+        3,
+        recurrent_activations_docstring,
+    ),
+    _c(
+        "recurrent_activation",
+        "keras2to3",
+        "The default is sigmoid in both tf.keras 2 and Keras 3",
+        check=recurrent_default,
+    ),
+    _c(
+        "recurrent_activation",
+        "keras2to3",
+        "The default is sigmoid in both tf.keras 2 and Keras 3 (standalone Keras before 2.3 defaulted to hard_sigmoid)",
+        source=K2 + "keras/src/layers/rnn/lstm.py: recurrent_activation='sigmoid'; standalone "
+        "Keras 2.2.5 keras/layers/recurrent.py: LSTM(..., recurrent_activation='hard_sigmoid')",
+    ),
+    _c(
+        "recurrent_activation",
+        "keras2to3",
+        "Keras 2 used clip(0.2·x + 0.5, 0, 1)",
+        source=K2 + "keras/src/backend.py hard_sigmoid: 0.2 * x + 0.5 clipped to [0, 1]",
+    ),
     _c("recurrent_activation", "keras2to3", "Keras 3 uses clip(x/6 + 0.5, 0, 1)", check=recurrent_hard_sigmoid_formula),
     # use_bias
     _c("use_bias", "values", "Boolean, default True", check=use_bias_default),
     _c("use_bias", "values", "--use-bias or --no-use-bias", check=use_bias_flags),
-    _c("use_bias", "pitfalls", "Turning it off also removes the forget-gate bias of 1 that unit_forget_bias sets, so the forget "
-       "gate starts near σ(0) = 0.5", 0, use_bias_forget_half),
-    _c("use_bias", "pitfalls", "use_bias=False rules out the cuDNN kernel on a GPU", 1, source=GPU_RNN,
-       snippet="and use_bias\n"),
+    _c(
+        "use_bias",
+        "pitfalls",
+        "Turning it off also removes the forget-gate bias of 1 that unit_forget_bias sets, so the forget "
+        "gate starts near σ(0) = 0.5",
+        0,
+        use_bias_forget_half,
+    ),
+    _c(
+        "use_bias",
+        "pitfalls",
+        "use_bias=False rules out the cuDNN kernel on a GPU",
+        1,
+        source=GPU_RNN,
+        snippet="and use_bias\n",
+    ),
     _c("use_bias", "pitfalls", "set_weights fails because the layer expects 2 arrays, not 3", 2, use_bias_set_weights),
-    _c("use_bias", "keras2to3", "No change.", source=K2 + "keras/src/layers/rnn/lstm.py: use_bias=True, the bias of shape "
-       "(4 * units,) added only when use_bias is set, as in Keras 3"),
+    _c(
+        "use_bias",
+        "keras2to3",
+        "No change.",
+        source=K2 + "keras/src/layers/rnn/lstm.py: use_bias=True, the bias of shape "
+        "(4 * units,) added only when use_bias is set, as in Keras 3",
+    ),
     # unit_forget_bias
     _c("unit_forget_bias", "values", "Boolean, default True", check=ufb_default),
     _c("unit_forget_bias", "values", "--unit-forget-bias or --no-unit-forget-bias", check=ufb_flags),
     _c("unit_forget_bias", "values", "It acts once, when the layer is built", check=ufb_once),
     _c("unit_forget_bias", "values", "only when use_bias is on", check=ufb_only_with_bias),
-    _c("unit_forget_bias", "pitfalls", "it says the option forces bias_initializer='zeros'", 0, source="keras/src/layers/rnn/lstm.py",
-       snippet='Setting it to `True` will also force `bias_initializer="zeros"`.'),
-    _c("unit_forget_bias", "pitfalls", "in Keras 3.15 only the forget block is set to 1 and the others keep what bias_initializer "
-       "gives (constant(0.5) gives 0.5, 1, 0.5, 0.5 per block", 0, ufb_constant),
-    _c("unit_forget_bias", "pitfalls", "a random bias_initializer such as random_normal, seeded or not, gives identical i and c̃ "
-       "blocks, because Keras calls it twice, once for i and once for c̃ and o together, and each call repeats the same draw",
-       0, ufb_random),
+    _c(
+        "unit_forget_bias",
+        "pitfalls",
+        "it says the option forces bias_initializer='zeros'",
+        0,
+        source="keras/src/layers/rnn/lstm.py",
+        snippet='Setting it to `True` will also force `bias_initializer="zeros"`.',
+    ),
+    _c(
+        "unit_forget_bias",
+        "pitfalls",
+        "in Keras 3.15 only the forget block is set to 1 and the others keep what bias_initializer "
+        "gives (constant(0.5) gives 0.5, 1, 0.5, 0.5 per block",
+        0,
+        ufb_constant,
+    ),
+    _c(
+        "unit_forget_bias",
+        "pitfalls",
+        "a random bias_initializer such as random_normal, seeded or not, gives identical i and c̃ "
+        "blocks, because Keras calls it twice, once for i and once for c̃ and o together, and each call repeats the same draw",
+        0,
+        ufb_random,
+    ),
     _c("unit_forget_bias", "pitfalls", "it is only a starting value, learned like every other weight", 1, ufb_learned),
     _c("unit_forget_bias", "pitfalls", "a bias_regularizer pulls it towards 0", 1, ufb_regularizer_pulls),
     _c("unit_forget_bias", "pitfalls", "there is no bias, so it does nothing", 2, ufb_no_bias_no_effect),
-    _c("unit_forget_bias", "keras2to3", "No change.", source=K2 + "keras/src/layers/rnn/lstm.py LSTMCell.build: with "
-       "unit_forget_bias the bias is concatenate([bias_initializer((units,)), ones((units,)), bias_initializer((units * 2,))]), "
-       "the same code as Keras 3"),
+    _c(
+        "unit_forget_bias",
+        "keras2to3",
+        "No change.",
+        source=K2 + "keras/src/layers/rnn/lstm.py LSTMCell.build: with "
+        "unit_forget_bias the bias is concatenate([bias_initializer((units,)), ones((units,)), bias_initializer((units * 2,))]), "
+        "the same code as Keras 3",
+    ),
     # return_sequences
     _c("return_sequences", "values", "Boolean, default False", check=rs_default),
     _c("return_sequences", "values", "--return-sequences or --no-return-sequences", check=rs_flags),
-    _c("return_sequences", "pitfalls", "the second LSTM receives (batch, units) and Keras stops with 'expected ndim=3, found ndim=2'",
-       0, rs_stacking),
-    _c("return_sequences", "pitfalls", "Dense then acts on every timestep and the model outputs (batch, timesteps, n)", 1, rs_dense),
-    _c("return_sequences", "pitfalls", "With go_backwards the returned sequence is in reversed time order", 2, gb_reversed),
-    _c("return_sequences", "keras2to3", "No change.", source=K2 + "keras/src/layers/rnn/base_rnn.py RNN.call: "
-       "output = outputs if self.return_sequences else last_output, as in Keras 3"),
+    _c(
+        "return_sequences",
+        "pitfalls",
+        "the second LSTM receives (batch, units) and Keras stops with 'expected ndim=3, found ndim=2'",
+        0,
+        rs_stacking,
+    ),
+    _c(
+        "return_sequences",
+        "pitfalls",
+        "Dense then acts on every timestep and the model outputs (batch, timesteps, n)",
+        1,
+        rs_dense,
+    ),
+    _c(
+        "return_sequences",
+        "pitfalls",
+        "With go_backwards the returned sequence is in reversed time order",
+        2,
+        gb_reversed,
+    ),
+    _c(
+        "return_sequences",
+        "keras2to3",
+        "No change.",
+        source=K2 + "keras/src/layers/rnn/base_rnn.py RNN.call: "
+        "output = outputs if self.return_sequences else last_output, as in Keras 3",
+    ),
     # return_state
     _c("return_state", "values", "Boolean, default False", check=rst_default),
     _c("return_state", "values", "--return-state or --no-return-state", check=rst_flags),
     _c("return_state", "pitfalls", "without return_sequences, output and h hold the same values", 0, rst_output_is_h),
     _c("return_state", "pitfalls", "it is (output, h, c), hidden state before cell state", 1, rst_order),
-    _c("return_state", "pitfalls", "Keras stops with 'expects 1 input(s), but it received 3 input tensors'", 2, rst_tuple_to_layer),
+    _c(
+        "return_state",
+        "pitfalls",
+        "Keras stops with 'expects 1 input(s), but it received 3 input tensors'",
+        2,
+        rst_tuple_to_layer,
+    ),
     _c("return_state", "pitfalls", "it is then applied to all three tensors", 3, rst_activity_regularizer),
     _c("return_state", "keras2to3", "Keras 3 returns a tuple (output, h, c)", check=rst_tuple),
-    _c("return_state", "keras2to3", "Keras 2 returned a list [output, h, c]", source=K2 + "keras/src/layers/rnn/base_rnn.py "
-       "RNN.call: states = list(states); return generic_utils.to_list(output) + states"),
-    _c("return_state", "keras2to3", "Keras 3.15's own RNN docstring still says 'a list of tensors'", source="keras/src/layers/rnn/rnn.py",
-       snippet="- If `return_state`: a list of tensors."),
-    _c("return_state", "keras2to3", "Keras 3 returns a tuple", source="keras/src/layers/rnn/rnn.py", snippet="return output, *states"),
+    _c(
+        "return_state",
+        "keras2to3",
+        "Keras 2 returned a list [output, h, c]",
+        source=K2 + "keras/src/layers/rnn/base_rnn.py "
+        "RNN.call: states = list(states); return generic_utils.to_list(output) + states",
+    ),
+    _c(
+        "return_state",
+        "keras2to3",
+        "Keras 3.15's own RNN docstring still says 'a list of tensors'",
+        source="keras/src/layers/rnn/rnn.py",
+        snippet="- If `return_state`: a list of tensors.",
+    ),
+    _c(
+        "return_state",
+        "keras2to3",
+        "Keras 3 returns a tuple",
+        source="keras/src/layers/rnn/rnn.py",
+        snippet="return output, *states",
+    ),
     # go_backwards
     _c("go_backwards", "values", "Boolean, default False", check=gb_default),
     _c("go_backwards", "values", "--go-backwards or --no-go-backwards", check=gb_flags),
     _c("go_backwards", "pitfalls", "Keras does not reverse it back", 0, gb_reversed),
-    _c("go_backwards", "pitfalls", "Flip it (keras.ops.flip(y, axis=1)) before lining it up with the input, or use "
-       "keras.layers.Bidirectional, which does this for you", 0, gb_bidirectional_flips),
-    _c("go_backwards", "pitfalls", "step t of one meets step T−1−t of the other unless you flip", 1, gb_bidirectional_flips),
-    _c("go_backwards", "pitfalls", "without return_sequences it is h after reading the first timestep, which is read last", 2,
-       gb_final_output),
-    _c("go_backwards", "keras2to3", "Keras 2 also returned the reversed sequence", source=K2 + "keras/src/backend.py rnn(): "
-       "if go_backwards: inputs = reverse(inputs, 0); the outputs are stacked in processing order and not reversed back"),
+    _c(
+        "go_backwards",
+        "pitfalls",
+        "Flip it (keras.ops.flip(y, axis=1)) before lining it up with the input, or use "
+        "keras.layers.Bidirectional, which does this for you",
+        0,
+        gb_bidirectional_flips,
+    ),
+    _c(
+        "go_backwards",
+        "pitfalls",
+        "step t of one meets step T−1−t of the other unless you flip",
+        1,
+        gb_bidirectional_flips,
+    ),
+    _c(
+        "go_backwards",
+        "pitfalls",
+        "without return_sequences it is h after reading the first timestep, which is read last",
+        2,
+        gb_final_output,
+    ),
+    _c(
+        "go_backwards",
+        "keras2to3",
+        "Keras 2 also returned the reversed sequence",
+        source=K2 + "keras/src/backend.py rnn(): "
+        "if go_backwards: inputs = reverse(inputs, 0); the outputs are stacked in processing order and not reversed back",
+    ),
     # stateful
     _c("stateful", "values", "Boolean, default False", check=st_default),
-    _c("stateful", "values", "It needs a static batch size: keras.Input(batch_shape=(1, 10, 2)) or keras.Input((10, 2), batch_size=1)",
-       check=st_static_batch),
-    _c("stateful", "values", "The state lives in layer.states, and layer.reset_state() sets it back to zeros", check=st_states),
-    _c("stateful", "pitfalls", "Keras stops with 'When using `stateful=True` in a RNN, the batch size must be static. "
-       "Found dynamic batch size: sequence.shape=(None, 10, 2)'", 0, st_dynamic_batch),
-    _c("stateful", "pitfalls", "the state carries over between calls, predict runs and epochs until layer.reset_state()", 1,
-       st_carries_over),
+    _c(
+        "stateful",
+        "values",
+        "It needs a static batch size: keras.Input(batch_shape=(1, 10, 2)) or keras.Input((10, 2), batch_size=1)",
+        check=st_static_batch,
+    ),
+    _c(
+        "stateful",
+        "values",
+        "The state lives in layer.states, and layer.reset_state() sets it back to zeros",
+        check=st_states,
+    ),
+    _c(
+        "stateful",
+        "pitfalls",
+        "Keras stops with 'When using `stateful=True` in a RNN, the batch size must be static. "
+        "Found dynamic batch size: sequence.shape=(None, 10, 2)'",
+        0,
+        st_dynamic_batch,
+    ),
+    _c(
+        "stateful",
+        "pitfalls",
+        "the state carries over between calls, predict runs and epochs until layer.reset_state()",
+        1,
+        st_carries_over,
+    ),
     _c("stateful", "pitfalls", "and epochs", 1, st_carries_over_epochs),
     _c("stateful", "pitfalls", "Keras 3 models have no reset_states()", 1, st_no_model_reset_states),
     _c("stateful", "pitfalls", "shuffle=True is the default", 2, st_shuffle_default),
-    _c("stateful", "pitfalls", "the call fails with 'If an RNN is stateful, the batch size of the input sequences must be the same "
-       "as the batch size of the initial state.'", 3, st_other_batch),
-    _c("stateful", "pitfalls", "fit then cuts the data into batches of 32 (the last one smaller)", 4, st_fit_batches_of_32),
-    _c("stateful", "pitfalls", "10 samples fail with a graph InvalidArgumentError whose text says only 'Incompatible shapes: "
-       "…' (such as [10,1] vs. [4,1], from whichever operation meets the mismatch first), naming neither stateful nor "
-       "the batch size", 4, st_fit_default_fails),
-    _c("stateful", "pitfalls", "Pass batch_size=4 with a number of samples divisible by 4 (10 samples still fail, on the last "
-       "batch of 2), or a tf.data.Dataset batched with drop_remainder=True", 4, st_fit_remedies),
-    _c("stateful", "keras2to3", "Keras 2's batch_input_shape= on the first layer is rejected in Keras 3", check=st_batch_input_shape),
+    _c(
+        "stateful",
+        "pitfalls",
+        "the call fails with 'If an RNN is stateful, the batch size of the input sequences must be the same "
+        "as the batch size of the initial state.'",
+        3,
+        st_other_batch,
+    ),
+    _c(
+        "stateful",
+        "pitfalls",
+        "fit then cuts the data into batches of 32 (the last one smaller)",
+        4,
+        st_fit_batches_of_32,
+    ),
+    _c(
+        "stateful",
+        "pitfalls",
+        "10 samples fail with a graph InvalidArgumentError whose text says only 'Incompatible shapes: "
+        "…' (such as [10,1] vs. [4,1], from whichever operation meets the mismatch first), naming neither stateful nor "
+        "the batch size",
+        4,
+        st_fit_default_fails,
+    ),
+    _c(
+        "stateful",
+        "pitfalls",
+        "Pass batch_size=4 with a number of samples divisible by 4 (10 samples still fail, on the last "
+        "batch of 2), or a tf.data.Dataset batched with drop_remainder=True",
+        4,
+        st_fit_remedies,
+    ),
+    _c(
+        "stateful",
+        "keras2to3",
+        "Keras 2's batch_input_shape= on the first layer is rejected in Keras 3",
+        check=st_batch_input_shape,
+    ),
     _c("stateful", "keras2to3", "(use keras.Input(batch_shape=...))", check=st_static_batch),
     _c("stateful", "keras2to3", "model.reset_states() is gone", check=st_no_model_reset_states),
-    _c("stateful", "keras2to3", "call layer.reset_state() (layer.reset_states() remains as an alias)", check=st_reset_states_alias),
-    _c("stateful", "keras2to3", "Keras 2's batch_input_shape= on the first layer", source=K2 + "keras/src/engine/base_layer.py "
-       "Layer.__init__ accepts batch_input_shape in kwargs; keras/src/engine/training.py Model.reset_states() calls "
-       "reset_states() on every stateful layer"),
+    _c(
+        "stateful",
+        "keras2to3",
+        "call layer.reset_state() (layer.reset_states() remains as an alias)",
+        check=st_reset_states_alias,
+    ),
+    _c(
+        "stateful",
+        "keras2to3",
+        "Keras 2's batch_input_shape= on the first layer",
+        source=K2 + "keras/src/engine/base_layer.py "
+        "Layer.__init__ accepts batch_input_shape in kwargs; keras/src/engine/training.py Model.reset_states() calls "
+        "reset_states() on every stateful layer",
+    ),
 ]
 
 TRY = {
