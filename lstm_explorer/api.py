@@ -155,7 +155,7 @@ class Run:
     def to_dict(self) -> dict[str, Any]:
         from lstm_explorer.render.json_view import finite, to_document
 
-        return finite(to_document(self.result))  # type: ignore[no-any-return]
+        return finite(to_document(self.result))
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ class Trace(Run):
 
         return finite(
             {**to_document(self.result), "sample": self.result.trace_sample, "steps": trace_document(self.result)}
-        )  # type: ignore[no-any-return]
+        )
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class Vary:
     def to_dict(self) -> dict[str, Any]:
         from lstm_explorer.render.json_view import finite, vary_document
 
-        return finite(vary_document(self.argument, self.rows, self.random_seed, self.shared, self.training))  # type: ignore[no-any-return]
+        return finite(vary_document(self.argument, self.rows, self.random_seed, self.shared, self.training))
 
 
 def _engine_run(

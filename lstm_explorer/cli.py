@@ -226,7 +226,7 @@ def lstm_command(func: Callable[..., Any]) -> Callable[..., Any]:
     signature = inspect.Signature(generated + _shared_parameters() + own)
     wrapper.__signature__ = signature  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
-    del wrapper.__wrapped__  # type: ignore[attr-defined]
+    del wrapper.__wrapped__
     return wrapper
 
 
@@ -234,7 +234,7 @@ def lstm_command(func: Callable[..., Any]) -> Callable[..., Any]:
 class Request:
     """How a command was asked to run: the library's keyword arguments, and where the result goes."""
 
-    arguments: dict[str, object]
+    arguments: dict[str, Any]
     options: dict[str, Any]
     json_output: bool
     verbose: bool
@@ -258,9 +258,11 @@ class Request:
         from lstm_explorer.files import write_atomically
 
         content = text
-        write_atomically(
-            self.output, "--output", self.force, lambda temporary: Path(temporary).write_text(content, encoding="utf-8")
-        )
+
+        def write(temporary: str) -> None:
+            Path(temporary).write_text(content, encoding="utf-8")
+
+        write_atomically(self.output, "--output", self.force, write)
 
 
 def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
@@ -285,7 +287,7 @@ def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
         "verbose": options["verbose"] or options["debug"],
     }
     arguments = {a.name: options[a.name] for a in ARGUMENTS if a.name in explicit}
-    return Request(arguments, library, options["json_output"], library["verbose"], output, options["force"])  # type: ignore[arg-type]
+    return Request(arguments, library, options["json_output"], library["verbose"], output, options["force"])
 
 
 def explicit_arguments(ctx: typer.Context) -> frozenset[str]:

@@ -105,8 +105,9 @@ VERSION_OPTION = TyperOption(
 )
 
 
-class ExplorerGroup(OneLineErrors, TyperGroup):
-    def get_params(self, ctx: typer.Context) -> list[Any]:
+# mypy sees the mixin's main/invoke as narrower than click's; they take and pass on the same arguments.
+class ExplorerGroup(OneLineErrors, TyperGroup):  # type: ignore[misc]
+    def get_params(self, ctx: Any) -> list[Any]:
         """The group's flags with --version before --help: a real option, so --help lists it as it is."""
         params = super().get_params(ctx)
         help_option = self.get_help_option(ctx)
@@ -115,10 +116,10 @@ class ExplorerGroup(OneLineErrors, TyperGroup):
         return [*params, VERSION_OPTION]
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
-        write_plain_help(self, ctx, formatter, self.commands)
+        write_plain_help(self, ctx, formatter, dict(self.commands))
 
 
-class ExplorerCommand(OneLineErrors, TyperCommand):
+class ExplorerCommand(OneLineErrors, TyperCommand):  # type: ignore[misc]
     """Subcommands share the group's plain-text help (flag help holds brackets rich would eat)."""
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]

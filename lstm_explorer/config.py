@@ -39,6 +39,18 @@ class LSTMConfig:
     def __getitem__(self, name: str) -> object:
         return self.values[name]
 
+    def rate(self, name: str) -> float:
+        """dropout or recurrent_dropout, typed (validation made it a float in [0, 1])."""
+        value = self.values[name]
+        assert isinstance(value, float)
+        return value
+
+    def name(self, argument: str) -> str | None:
+        """An activation's name, typed (None means linear)."""
+        value = self.values[argument]
+        assert value is None or isinstance(value, str)
+        return value
+
     @property
     def units(self) -> int:
         """The one value every size depends on, typed (validation made it a positive int)."""

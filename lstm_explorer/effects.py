@@ -81,7 +81,7 @@ def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def dropout(ctx: Context, name: str) -> Effect:
-    rate = float(ctx.config[name])  # type: ignore[arg-type]
+    rate = ctx.config.rate(name)
     inference = _call(ctx.model, ctx.x, training=False)[0]
     training = ctx.outputs[0] if ctx.training else _call(ctx.model, ctx.x, training=True)[0]
     changed = int(np.sum(np.abs(inference - training) > 1e-6))
@@ -396,7 +396,7 @@ def _gate_stats(values: np.ndarray, units: int) -> dict[str, dict[str, float]]:
 
 
 def initializer(ctx: Context, name: str) -> Effect:
-    units = int(ctx.config["units"])  # type: ignore[call-overload]
+    units = ctx.config.units
     weight_name = _weight_of(name)
     weights = ctx.weights()
     if weight_name not in weights:
@@ -417,7 +417,7 @@ def initializer(ctx: Context, name: str) -> Effect:
 
 
 def unit_forget_bias(ctx: Context, name: str) -> Effect:
-    units = int(ctx.config["units"])  # type: ignore[call-overload]
+    units = ctx.config.units
     bias = ctx.weights().get("bias")
     if bias is None:
         return Effect(name, f"{name}: no bias", ["use_bias is off, so there is no forget bias to set."], data={})

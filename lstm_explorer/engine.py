@@ -177,7 +177,7 @@ def implementation_one_crashes(config: LSTMConfig, training: bool) -> bool:
     return (
         training
         and config["implementation"] == 1
-        and config["dropout"] > 0  # type: ignore[operator]
+        and config.rate("dropout") > 0
         and config["recurrent_dropout"] == 0
         and config["use_cudnn"] == "auto"
     )
@@ -228,7 +228,7 @@ def run(
             input_shape=tuple(model.inputs[0].shape),
             output_shapes=[tuple(t.shape) for t in model.outputs],
             param_count=int(layer.count_params()),
-            param_formula=param_count(config["units"], x.shape[-1], config["use_bias"]),  # type: ignore[arg-type]
+            param_formula=param_count(config.units, x.shape[-1], bool(config["use_bias"])),
             random_seed=random_seed,
             training=training,
             keras_version=keras.__version__,
@@ -487,8 +487,8 @@ def check_against_reference(
         weights["kernel"],
         weights["recurrent_kernel"],
         weights.get("bias"),
-        activation_name=config["activation"],  # type: ignore[arg-type]
-        recurrent_activation_name=config["recurrent_activation"],  # type: ignore[arg-type]
+        activation_name=config.name("activation"),
+        recurrent_activation_name=config.name("recurrent_activation"),
         go_backwards=bool(config["go_backwards"]),
         input_masks=_numpy(_per_gate(masks.get("input"))),
         recurrent_masks=_numpy(_per_gate(masks.get("recurrent"))),

@@ -170,6 +170,11 @@ def resolve(name: str, command: str = "explain") -> Argument:
     )
 
 
+def _items(value: object) -> list[object]:
+    assert isinstance(value, list), value
+    return value
+
+
 def explain(name: str, lang: str = "en") -> Explanation:
     argument = resolve(name)
     table = texts(lang)
@@ -188,7 +193,7 @@ def explain(name: str, lang: str = "en") -> Explanation:
         shapes=str(entry["shapes"]),
         values=str(entry["values"]),
         accepted_names=list(VOCABULARY.get(argument.kind, ())),
-        pitfalls=[str(p) for p in entry["pitfalls"]],  # type: ignore[union-attr]
+        pitfalls=[str(p) for p in _items(entry["pitfalls"])],
         pytorch=str(entry["pytorch"]),
         keras2to3=str(entry["keras2to3"]),
         try_it=str(entry["try"]),

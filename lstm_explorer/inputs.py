@@ -161,7 +161,7 @@ def _read_csv(path: Path, flag: str) -> np.ndarray:
     rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
     if not rows:
         raise UsageError(f"{flag} is empty; write one timestep per row, one feature per column")
-    values = []
+    values: list[list[float]] = []
     for r, row in enumerate(rows, start=1):
         parsed = []
         for c, cell in enumerate(row, start=1):

@@ -105,7 +105,7 @@ def torch_script(
     config: LSTMConfig, values: np.ndarray, weights: Mapping[str, np.ndarray], pytorch_notes: Mapping[str, str]
 ) -> str:
     """The nearest torch.nn.LSTM, carrying this Keras layer's weights, printing the same tensors."""
-    units = int(config["units"])  # type: ignore[call-overload]
+    units = config.units
     parameters = torch_parameters(weights)
     use_bias = "bias_ih_l0" in parameters
     copies = "\n".join(

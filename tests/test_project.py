@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -48,3 +50,15 @@ def test_readme_output_is_current():
         blocks = list(BLOCK.finditer(text))
     for block in blocks:
         assert VERSIONS.sub(r"\1 X", block.group("body")) == VERSIONS.sub(r"\1 X", _render(block.group("args")))
+
+
+def test_generated_docs_are_current():
+    """The README's flag table and docs/help.md come from the catalogue and the commands (cog -r to refresh)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "README.md", "docs/help.md"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import shutil
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from lstm_explorer.explanations import Explanation, overview
 from lstm_explorer.render.text import colour_off, display_width, pad, wrap
 
 MAX_WIDTH = 100
 
-HEADINGS = {
+HEADINGS: dict[str, dict[str, Any]] = {
     "en": {
         "keras": "Keras says",
         "what": "What it does",

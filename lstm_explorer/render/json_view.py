@@ -58,7 +58,7 @@ def _array(named: NamedArray) -> dict[str, object]:
 
 
 def to_document(result: RunResult) -> dict[str, object]:
-    units = int(result.config["units"])  # type: ignore[call-overload]
+    units = result.config.units
     gates = {gate: [start, stop] for gate, _, start, stop in gate_columns(units)}
     return {
         "config": config_document(result.config),

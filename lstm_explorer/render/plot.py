@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ def check_target(path_text: str, force: bool, protected: tuple[Path, ...] = ()) 
     return path
 
 
-def _figure(result: RunResult):  # type: ignore[no-untyped-def]
+def _figure(result: RunResult) -> Any:
     import matplotlib
 
     matplotlib.use("Agg")

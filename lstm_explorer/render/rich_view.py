@@ -183,7 +183,7 @@ def weight_table(result: RunResult, width: int) -> Group:
     Keras stores the gates as column blocks i, f, c̃, o; reading them as rows puts each gate's whole
     K, R and b on one line and keeps the table narrow.
     """
-    units = int(result.config["units"])  # type: ignore[call-overload]
+    units = result.config.units
     blocks = []
     for weight in result.weights:
         values = weight.values if weight.values.ndim == 2 else weight.values[np.newaxis]

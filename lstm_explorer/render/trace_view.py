@@ -21,7 +21,7 @@ def _n(value: float) -> str:
 def first_step_equations(result: RunResult, unit: int) -> Panel:
     """The LSTM equations for one unit with the first step's actual numbers substituted."""
     step = result.trace[0]
-    units = int(result.config["units"])  # type: ignore[call-overload]
+    units = result.config.units
     weights = {w.name: w.values for w in result.weights}
     gate_fn = result.config["recurrent_activation"] or "linear"
     act_fn = result.config["activation"] or "linear"
@@ -104,7 +104,7 @@ def render_trace(result: RunResult, units_shown: list[int], console: Console) ->
     if masks is not None:
         console.print(masks)
     console.print(first_step_equations(result, units_shown[0]))
-    units = int(result.config["units"])  # type: ignore[call-overload]
+    units = result.config.units
     for unit in units_shown:
         console.print(step_table(result.trace, unit, units, console.width))
     for name, key in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -18,13 +18,13 @@ def _letter(k: int) -> str:
     return chr(ord("A") + k) if k < 26 else f"A{k}"
 
 
-def outputs_over_time(argument: str, rows: list[SweepRow], width: int) -> list[Table | Text]:
+def outputs_over_time(argument: str, rows: list[SweepRow], width: int) -> list[RenderableType]:
     """Each row's first output for sample 0, side by side: timesteps down (a sequence) or samples down."""
     done = [row for row in rows if row.error is None]
     groups: dict[tuple[int, ...], list[tuple[int, SweepRow]]] = {}
     for k, row in enumerate(done):
         groups.setdefault(row.outputs[0].shape[:-1], []).append((k, row))
-    parts: list[Table | Text] = []
+    parts: list[RenderableType] = []
     for members in groups.values():
         sequence = members[0][1].outputs[0].ndim == 3
         blocks = [row.outputs[0][0] if sequence else row.outputs[0] for _, row in members]
