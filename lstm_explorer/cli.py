@@ -21,6 +21,7 @@ from lstm_explorer.catalogue import ARGUMENTS, DEFAULT_RANDOM_SEED, VOCABULARY, 
 from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup
 from lstm_explorer.cli_explain import EXPLAIN, explain
 from lstm_explorer.errors import UsageError
+from lstm_explorer.render.terminal import Terminal
 
 
 def _help(argument: Argument) -> str:
@@ -240,6 +241,7 @@ class Request:
     verbose: bool
     output: Path | None
     force: bool
+    terminal: Terminal
 
     def deliver(self, text: str | None = None, draw: Callable[[Any], None] | None = None) -> None:
         """Print the result, or write the same content to --output in one piece."""
@@ -249,11 +251,11 @@ class Request:
             if text is not None:
                 sys.stdout.write(text)
             else:
-                draw(make_console())  # type: ignore[misc]
+                draw(make_console(self.terminal))  # type: ignore[misc]
             return
         if text is None:
             buffer = io.StringIO()
-            draw(make_console(file=buffer))  # type: ignore[misc]
+            draw(make_console(self.terminal, file=buffer))  # type: ignore[misc]
             text = buffer.getvalue()
         from lstm_explorer.files import write_atomically
 
@@ -287,7 +289,15 @@ def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
         "verbose": options["verbose"] or options["debug"],
     }
     arguments = {a.name: options[a.name] for a in ARGUMENTS if a.name in explicit}
-    return Request(arguments, library, options["json_output"], library["verbose"], output, options["force"])
+    return Request(
+        arguments,
+        library,
+        options["json_output"],
+        library["verbose"],
+        output,
+        options["force"],
+        Terminal.from_process(),
+    )
 
 
 def explicit_arguments(ctx: typer.Context) -> frozenset[str]:
@@ -400,11 +410,12 @@ def vary(
 
     from lstm_explorer import api
     from lstm_explorer.render.console import make_console
-    from lstm_explorer.render.text import colour_off
 
     asked = request(ctx, options)
-    err = make_console(stderr=True)
-    with Progress(console=err, transient=True, disable=asked.json_output or not err.is_terminal or colour_off()) as bar:
+    err = make_console(asked.terminal, stderr=True)
+    with Progress(
+        console=err, transient=True, disable=asked.json_output or not err.is_terminal or asked.terminal.colour_off
+    ) as bar:
         task = bar.add_task(f"vary {argument}", total=None)
         swept = api.vary(
             argument,

@@ -129,6 +129,7 @@ class ExplorerCommand(OneLineErrors, TyperCommand):  # type: ignore[misc]
 def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcommands: dict[str, Any]) -> None:
     """Panels in catalogue order, drawn as plain text so --help stays instant."""
     from lstm_explorer.render.help_view import plain_help
+    from lstm_explorer.render.terminal import Terminal
 
     panels: dict[str, list[tuple[str, str]]] = {"Arguments": []}
     panels.update({panel.value: [] for panel in Panel})
@@ -146,7 +147,8 @@ def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcomman
             panels.setdefault(panel, []).append(record)
     panels["Commands"] = [(name, sub.get_short_help_str(limit=80)) for name, sub in subcommands.items()]
     usage = " ".join(command.collect_usage_pieces(ctx))
-    formatter.write(plain_help(f"Usage: {ctx.command_path} {usage}", command.help or "", list(panels.items())))
+    columns = Terminal.from_process().columns
+    formatter.write(plain_help(f"Usage: {ctx.command_path} {usage}", command.help or "", list(panels.items()), columns))
 
 
 def _report(message: str, debug: bool) -> None:

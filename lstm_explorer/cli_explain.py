@@ -32,10 +32,9 @@ def explain(
 ) -> None:
     import json
 
-    # The module, imported by its full name: `from lstm_explorer import explain` asks the package,
-    # whose lazy public API (numpy and the engine: about +50 ms here) also has a function of that name.
     import lstm_explorer.explanations as explaining
     from lstm_explorer.render import explain_view
+    from lstm_explorer.render.terminal import Terminal
 
     lang = lang.strip().lower()
     explaining.texts(lang)
@@ -43,10 +42,10 @@ def explain(
         if json_output:
             sys.stdout.write(json.dumps({"arguments": explaining.overview(lang)}, ensure_ascii=False, indent=2) + "\n")
         else:
-            explain_view.render_overview(lang)
+            explain_view.render_overview(lang, explain_view.Writer(Terminal.from_process()))
         return
     item = explaining.explain(argument, lang)
     if json_output:
         sys.stdout.write(json.dumps({"lang": lang, **item.to_dict()}, ensure_ascii=False, indent=2) + "\n")
         return
-    explain_view.render_explanation(item, lang)
+    explain_view.render_explanation(item, lang, explain_view.Writer(Terminal.from_process()))

@@ -223,3 +223,31 @@ def test_bash_completion_offers_flags():
         [sys.executable, "-m", "lstm_explorer"], capture_output=True, text=True, env=env, timeout=600
     )
     assert (result.returncode, result.stdout.split()) == (0, ["--units", "--unit-forget-bias"])
+
+
+@pytest.mark.parametrize(
+    ("environ", "colour_off"),
+    [({}, False), ({"NO_COLOR": "1"}, True), ({"NO_COLOR": ""}, False), ({"TERM": "dumb"}, True), ({"TERM": "xterm"}, False)],
+)
+def test_the_terminal_is_read_once_from_the_environment(environ, colour_off):
+    from lstm_explorer.render.terminal import Terminal
+
+    terminal = Terminal.from_process(environ)
+    assert terminal.colour_off is colour_off
+    assert terminal.styled is False  # pytest captures stdout: never a terminal here
+
+
+def test_only_the_command_line_reads_the_process_environment():
+    """Renderers and the library get a Terminal or arguments; the exceptions say why they read it."""
+    allowed = {
+        "render/terminal.py": "builds the Terminal the command line hands on",
+        "quiet.py": "sets TensorFlow's own log level before TensorFlow reads it",
+        "checkpoint.py": "the test-only pause, asked for through the environment",
+    }
+    package = Path(__file__).resolve().parent.parent / "lstm_explorer"
+    readers = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "os.environ" in path.read_text(encoding="utf-8") or "get_terminal_size" in path.read_text(encoding="utf-8")
+    }
+    assert readers <= set(allowed) | {"cli.py", "cli_core.py", "cli_explain.py", "__main__.py"}, readers

@@ -10,6 +10,7 @@ import pytest
 from lstm_explorer import explanations as explaining
 from lstm_explorer.catalogue import ARGUMENTS, Kind, Panel
 from lstm_explorer.render.explain_view import HEADINGS, Writer, render_explanation, render_overview
+from lstm_explorer.render.terminal import Terminal
 
 NAMES = [a.name for a in ARGUMENTS]
 WIDTHS = (60, 80, 100)
@@ -49,7 +50,7 @@ def untranslated(text: str) -> list[str]:
 
 def rendered(name: str | None, lang: str, width: int = 100) -> str:
     stream = io.StringIO()
-    writer = Writer(stream, width=width)
+    writer = Writer(Terminal(stream, stream, columns=width))
     if name is None:
         render_overview(lang, writer)
     else:

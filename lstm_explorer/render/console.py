@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from rich.console import Console
 
-from lstm_explorer.render.text import colour_off
+from lstm_explorer.render.terminal import Terminal
 
 
 class ExplorerConsole(Console):
@@ -20,8 +20,8 @@ class ExplorerConsole(Console):
         raise BrokenPipeError
 
 
-def make_console(file: IO[str] | None = None, **options: Any) -> Console:
+def make_console(terminal: Terminal, file: IO[str] | None = None, **options: Any) -> Console:
     """A console on `file` (stdout by default); plain text off a terminal or with colour off."""
-    if colour_off():
+    if terminal.colour_off:
         options["color_system"] = None
     return ExplorerConsole(file=file, **options)

@@ -6,12 +6,11 @@ would cost more than everything else `explain` does, and it must feel instant.
 
 from __future__ import annotations
 
-import shutil
-import sys
-from typing import Any, TextIO
+from typing import Any
 
 from lstm_explorer.explanations import Explanation, overview
-from lstm_explorer.render.text import colour_off, display_width, pad, wrap
+from lstm_explorer.render.terminal import Terminal
+from lstm_explorer.render.text import display_width, pad, wrap
 
 MAX_WIDTH = 100
 
@@ -64,10 +63,10 @@ class Writer:
 
     STYLES = {"heading": "1;36", "title": "1", "dim": "2", "command": "32"}
 
-    def __init__(self, stream: TextIO | None = None, width: int | None = None) -> None:
-        self.stream = stream or sys.stdout
-        self.color = self.stream.isatty() and not colour_off()
-        self.width = min(width or shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
+    def __init__(self, terminal: Terminal) -> None:
+        self.stream = terminal.stdout
+        self.color = terminal.styled
+        self.width = min(terminal.columns, MAX_WIDTH)
 
     def line(self, text: str = "", style: str | None = None) -> None:
         if style and self.color and text:
@@ -79,8 +78,7 @@ class Writer:
             self.line(part, style)
 
 
-def render_explanation(item: Explanation, lang: str, writer: Writer | None = None) -> None:
-    out = writer or Writer()
+def render_explanation(item: Explanation, lang: str, out: Writer) -> None:
     h = HEADINGS[lang]
     says = item.keras_says
     source = f"Keras {says.version}" if says.version else "Keras"
@@ -118,8 +116,7 @@ def render_explanation(item: Explanation, lang: str, writer: Writer | None = Non
     section(h["try"], item.try_it, "command")
 
 
-def render_overview(lang: str, writer: Writer | None = None) -> None:
-    out = writer or Writer()
+def render_overview(lang: str, out: Writer) -> None:
     h = HEADINGS[lang]
     rows = [(r["name"], r["default"], r["summary"], r["panel"]) for r in overview(lang)]
     name_w = max(display_width(r[0]) for r in rows)

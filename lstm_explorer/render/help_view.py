@@ -6,8 +6,6 @@ all the rest of `--help`, which must stay about as fast as importing the CLI fra
 
 from __future__ import annotations
 
-import shutil
-
 from lstm_explorer.render.text import pad, wrap
 
 MAX_WIDTH = 100
@@ -32,9 +30,9 @@ def _box(title: str, rows: list[tuple[str, str]], width: int) -> list[str]:
     return lines
 
 
-def plain_help(usage: str, description: str, panels: list[tuple[str, list[tuple[str, str]]]]) -> str:
-    """Usage, description and one box per panel of (flag, help) rows, fitted to the terminal."""
-    width = min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
+def plain_help(usage: str, description: str, panels: list[tuple[str, list[tuple[str, str]]]], columns: int) -> str:
+    """Usage, description and one box per panel of (flag, help) rows, fitted to `columns`."""
+    width = min(columns, MAX_WIDTH)
     lines = ["", f" {usage}", ""]
     lines += [" " + part for part in wrap(description, width - 2)] + [""]
     for title, rows in panels:

@@ -6,7 +6,6 @@ counted per character rather than with len().
 
 from __future__ import annotations
 
-import os
 import unicodedata
 
 # Marks that may not begin a line (they stay with the text before them) and marks that may not end
@@ -75,8 +74,3 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
 def pad(text: str, width: int) -> str:
     """ljust by displayed width."""
     return text + " " * max(width - display_width(text), 0)
-
-
-def colour_off() -> bool:
-    """NO_COLOR (any non-empty value, as no-color.org defines it) or a dumb terminal."""
-    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
