@@ -227,7 +227,13 @@ def test_bash_completion_offers_flags():
 
 @pytest.mark.parametrize(
     ("environ", "colour_off"),
-    [({}, False), ({"NO_COLOR": "1"}, True), ({"NO_COLOR": ""}, False), ({"TERM": "dumb"}, True), ({"TERM": "xterm"}, False)],
+    [
+        ({}, False),
+        ({"NO_COLOR": "1"}, True),
+        ({"NO_COLOR": ""}, False),
+        ({"TERM": "dumb"}, True),
+        ({"TERM": "xterm"}, False),
+    ],
 )
 def test_the_terminal_is_read_once_from_the_environment(environ, colour_off):
     from lstm_explorer.render.terminal import Terminal
