@@ -21,7 +21,15 @@ from typing import Any
 import numpy as np
 
 from lstm_explorer import inputs, limits
-from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, DEFAULT_RANDOM_SEED, VARY_DEFAULTS, Kind, lookup
+from lstm_explorer.catalogue import (
+    ARGUMENTS,
+    BY_NAME,
+    DEFAULT_RANDOM_SEED,
+    VARY_EXAMPLES,
+    VARY_SPEC_EXAMPLE,
+    Kind,
+    lookup,
+)
 from lstm_explorer.config import LSTMConfig, build_config, parse_value
 from lstm_explorer.engine import RunResult, SweepRow
 from lstm_explorer.errors import UsageError, shorten
@@ -326,16 +334,10 @@ def vary(
     if target is None or target.kind is Kind.TIME_MAJOR:
         raise UsageError(f"vary: {shorten(argument)} was removed in Keras 3 and can't be varied")
     given = list(values) if values is not None else []
-    texts = given or list(VARY_DEFAULTS.get(target.name, ()))
+    texts = given or list(target.vary_defaults)
     if not texts:
-        raise UsageError(
-            f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} "
-            + {
-                Kind.POSITIVE_INT: "1 2 4 8",
-                Kind.RATE: "0 0.25 0.5",
-                Kind.SEED: "1 2 3",
-            }.get(target.kind, "'l2(0.01)' 'l2(0.1)'")
-        )
+        example = VARY_EXAMPLES.get(target.kind, VARY_SPEC_EXAMPLE)
+        raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} {example}")
     base = {a.name: prepared.config[a.name] for a in ARGUMENTS}
     configs = []
     for value in texts:

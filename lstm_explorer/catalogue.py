@@ -90,6 +90,18 @@ UNUSABLE_ACTIVATIONS: dict[str, str] = {
 
 # What --random-seed (keras.utils.set_random_seed) is when not given: the same command, the same numbers.
 DEFAULT_RANDOM_SEED = 42
+# The tutorial's sample is 1 × 10 × 2; --batch, --timesteps and --features default to these sizes.
+TUTORIAL_BATCH, TUTORIAL_TIMESTEPS, TUTORIAL_FEATURES = 1, 10, 2
+
+# What each kind of value looks like on the command line (the flags' help) and in a `vary` sweep.
+SPEC_EXAMPLES: dict[Kind, str] = {
+    Kind.ACTIVATION: "a name such as relu, or none",
+    Kind.INITIALIZER: "a name or a call: glorot_uniform, constant(0.5), random_normal(stddev=0.05)",
+    Kind.REGULARIZER: "a name or a call: l2(0.001), l1_l2(l1=0.01, l2=0.01), or none",
+    Kind.CONSTRAINT: "a name or a call: max_norm(2.0), non_neg, or none",
+}
+VARY_EXAMPLES: dict[Kind, str] = {Kind.POSITIVE_INT: "1 2 4 8", Kind.RATE: "0 0.25 0.5", Kind.SEED: "1 2 3"}
+VARY_SPEC_EXAMPLE = "'l2(0.01)' 'l2(0.1)'"
 
 # Names the command line takes only as a call with arguments: written bare (or called empty) they
 # would silently do nothing, where Keras's own string lookup fails.
@@ -206,6 +218,8 @@ class Argument:
     weight: str | None = None
     # Whether torch.nn.LSTM has a switch for it; `code --framework torch` lists the others.
     torch_switch: bool = False
+    # What `vary` tries when given no values (booleans try both); numbers and specs need the user's.
+    vary_values: tuple[str, ...] = ()
 
     @property
     def flag(self) -> str:
@@ -215,6 +229,10 @@ class Argument:
     def is_keras3_argument(self) -> bool:
         """Whether `keras.layers.LSTM.__init__` names it (the Keras 2 leftovers are not)."""
         return not (self.removed_in_keras3 or self.kwargs_only)
+
+    @property
+    def vary_defaults(self) -> tuple[str, ...]:
+        return ("false", "true") if self.kind is Kind.BOOL else self.vary_values
 
     @property
     def shares_weights_in_vary(self) -> bool:
@@ -244,6 +262,7 @@ ARGUMENTS: tuple[Argument, ...] = (
         "tanh",
         Panel.ACTIVATIONS,
         "Squashes the candidate c̃ and the cell state on its way to h; 'none' means linear.",
+        vary_values=("tanh", "relu", "sigmoid", "softsign", "linear"),
     ),
     _arg(
         "recurrent_activation",
@@ -251,6 +270,7 @@ ARGUMENTS: tuple[Argument, ...] = (
         "sigmoid",
         Panel.ACTIVATIONS,
         "The gates' activation: input i, forget f and output o.",
+        vary_values=("sigmoid", "hard_sigmoid", "tanh", "linear"),
     ),
     _arg(
         "use_bias",
@@ -382,6 +402,7 @@ ARGUMENTS: tuple[Argument, ...] = (
         "auto",
         Panel.STATE,
         "Use the cuDNN kernel on a GPU: auto (when eligible), true (or fail), false.",
+        vary_values=("auto", "false", "true"),
     ),
     _arg(
         "implementation",
@@ -390,6 +411,7 @@ ARGUMENTS: tuple[Argument, ...] = (
         Panel.STATE,
         "Keras 2's kernel choice (1 or 2), not in Keras 3's signature but still read: 1 draws a dropout mask per gate.",
         kwargs_only=True,
+        vary_values=("1", "2"),
     ),
     _arg(
         "time_major",
@@ -442,15 +464,6 @@ WEIGHTS: tuple[Weight, ...] = (
     Weight("bias", "b", "b: one bias per gate and unit"),
 )
 WEIGHT_BY_NAME: dict[str, Weight] = {weight.name: weight for weight in WEIGHTS}
-
-# What `vary` tries when no values are given; numbers and specs need values from the user.
-VARY_DEFAULTS: dict[str, tuple[str, ...]] = {
-    **{a.name: ("false", "true") for a in ARGUMENTS if a.kind is Kind.BOOL},
-    "activation": ("tanh", "relu", "sigmoid", "softsign", "linear"),
-    "recurrent_activation": ("sigmoid", "hard_sigmoid", "tanh", "linear"),
-    "use_cudnn": ("auto", "false", "true"),
-    "implementation": ("1", "2"),
-}
 
 
 def lookup(name: str) -> Argument | None:

@@ -17,7 +17,18 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from lstm_explorer.catalogue import ARGUMENTS, DEFAULT_RANDOM_SEED, VOCABULARY, Argument, Kind, Panel
+from lstm_explorer import limits
+from lstm_explorer.catalogue import (
+    ARGUMENTS,
+    DEFAULT_RANDOM_SEED,
+    SPEC_EXAMPLES,
+    TUTORIAL_BATCH,
+    TUTORIAL_FEATURES,
+    TUTORIAL_TIMESTEPS,
+    Argument,
+    Kind,
+    Panel,
+)
 from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup
 from lstm_explorer.cli_explain import EXPLAIN, explain
 from lstm_explorer.errors import UsageError
@@ -25,16 +36,8 @@ from lstm_explorer.render.terminal import Terminal
 
 
 def _help(argument: Argument) -> str:
-    text = argument.summary
-    if argument.kind in VOCABULARY:
-        examples = {
-            Kind.ACTIVATION: "a name such as relu, or none",
-            Kind.INITIALIZER: "a name or a call: glorot_uniform, constant(0.5), random_normal(stddev=0.05)",
-            Kind.REGULARIZER: "a name or a call: l2(0.001), l1_l2(l1=0.01, l2=0.01), or none",
-            Kind.CONSTRAINT: "a name or a call: max_norm(2.0), non_neg, or none",
-        }
-        text += f" Takes {examples[argument.kind]}."
-    return text
+    example = SPEC_EXAMPLES.get(argument.kind)
+    return argument.summary + (f" Takes {example}." if example else "")
 
 
 def _option(argument: Argument) -> tuple[Any, object]:
@@ -90,7 +93,11 @@ def _shared_parameters() -> list[inspect.Parameter]:
             "batch",
             Annotated[
                 Optional[int],
-                typer.Option(help="Generate an input with this many samples.", rich_help_panel=io, show_default="1"),
+                typer.Option(
+                    help="Generate an input with this many samples.",
+                    rich_help_panel=io,
+                    show_default=str(TUTORIAL_BATCH),
+                ),
             ],
             None,
         ),
@@ -98,7 +105,11 @@ def _shared_parameters() -> list[inspect.Parameter]:
             "timesteps",
             Annotated[
                 Optional[int],
-                typer.Option(help="Generate an input with this many timesteps.", rich_help_panel=io, show_default="10"),
+                typer.Option(
+                    help="Generate an input with this many timesteps.",
+                    rich_help_panel=io,
+                    show_default=str(TUTORIAL_TIMESTEPS),
+                ),
             ],
             None,
         ),
@@ -106,7 +117,11 @@ def _shared_parameters() -> list[inspect.Parameter]:
             "features",
             Annotated[
                 Optional[int],
-                typer.Option(help="Generate an input with this many features.", rich_help_panel=io, show_default="2"),
+                typer.Option(
+                    help="Generate an input with this many features.",
+                    rich_help_panel=io,
+                    show_default=str(TUTORIAL_FEATURES),
+                ),
             ],
             None,
         ),
@@ -182,7 +197,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
                     "--max-memory",
                     metavar="SIZE",
                     rich_help_panel=io,
-                    show_default="4G, or half this machine's memory if less",
+                    show_default=f"{limits.human(limits.DEFAULT_BOUND)}, or half this machine's memory if less",
                     help="Refuse, before building anything, a run estimated to need more memory than this (512M, 8G, or none).",
                 ),
             ],

@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from lstm_explorer import limits
+from lstm_explorer.catalogue import TUTORIAL_BATCH, TUTORIAL_FEATURES, TUTORIAL_TIMESTEPS
 from lstm_explorer.errors import RunFailure, UsageError
 
-TUTORIAL_TIMESTEPS = 10
-TUTORIAL_FEATURES = 2
 SUFFIXES = (".npy", ".json", ".csv")
 # TensorFlow indexes dimensions with 32-bit integers in places; nothing near this fits in memory anyway.
 MAX_SIZE = 2**31 - 1
@@ -64,7 +63,7 @@ def tutorial_sample() -> InputData:
 def generated_shape(batch: int | None, timesteps: int | None, features: int | None) -> tuple[int, int, int]:
     """The shape --batch/--timesteps/--features ask for, checked; missing sizes take the tutorial's."""
     sizes = {
-        "--batch": 1 if batch is None else batch,
+        "--batch": TUTORIAL_BATCH if batch is None else batch,
         "--timesteps": TUTORIAL_TIMESTEPS if timesteps is None else timesteps,
         "--features": TUTORIAL_FEATURES if features is None else features,
     }
