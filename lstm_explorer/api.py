@@ -70,7 +70,7 @@ def configuration(arguments: Mapping[str, object]) -> LSTMConfig:
 
 
 def prepare(
-    arguments: Mapping[str, object],
+    config: LSTMConfig,
     *,
     input: InputSource = None,
     batch: int | None = None,
@@ -84,8 +84,7 @@ def prepare(
     trace: bool = True,
     effects: bool = False,
 ) -> Prepared:
-    """Validate everything and check the memory estimate before TensorFlow is loaded or the input made."""
-    config = configuration(arguments)
+    """Validate the input options and check the memory estimate before TensorFlow is loaded or the input made."""
     if isinstance(random_seed, bool) or not isinstance(random_seed, int) or not 0 <= random_seed <= MAX_RANDOM_SEED:
         raise UsageError(f"--random-seed must be between 0 and {MAX_RANDOM_SEED}, got {shorten(str(random_seed))}")
     bound = limits.parse_bound(max_memory)
@@ -234,7 +233,7 @@ def run(
     config = configuration(arguments)
     demonstrations = demonstrations_for(config, effects)
     prepared = prepare(
-        arguments,
+        config,
         input=input,
         batch=batch,
         timesteps=timesteps,
@@ -265,8 +264,9 @@ def trace(
     **arguments: object,
 ) -> Trace:
     """Step one sample of the input through the cell: every gate's pre-activation and value, c and h."""
+    config = configuration(arguments)
     prepared = prepare(
-        arguments,
+        config,
         input=input,
         batch=batch,
         timesteps=timesteps,
@@ -313,8 +313,9 @@ def vary(
     """
     from lstm_explorer import engine
 
+    config = configuration(arguments)
     prepared = prepare(
-        arguments,
+        config,
         input=input,
         batch=batch,
         timesteps=timesteps,
@@ -392,8 +393,9 @@ def export(
     choice = framework.strip().lower()
     if choice not in ("keras", "torch"):
         raise UsageError(f"--framework must be keras or torch, got {shorten(framework)!r}")
+    config = configuration(arguments)
     prepared = prepare(
-        arguments,
+        config,
         input=input,
         batch=batch,
         timesteps=timesteps,
@@ -404,7 +406,6 @@ def export(
         max_memory=max_memory,
         trace=choice == "torch",
     )
-    config = prepared.config
     names = ["sequence" if config["return_sequences"] else "last_output"]
     names += ["final_h", "final_c"] if config["return_state"] else []
     if choice == "keras":

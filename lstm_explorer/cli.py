@@ -89,41 +89,22 @@ def _shared_parameters() -> list[inspect.Parameter]:
             ],
             None,
         ),
-        _keyword(
-            "batch",
-            Annotated[
-                Optional[int],
-                typer.Option(
-                    help="Generate an input with this many samples.",
-                    rich_help_panel=io,
-                    show_default=str(TUTORIAL_BATCH),
-                ),
-            ],
-            None,
-        ),
-        _keyword(
-            "timesteps",
-            Annotated[
-                Optional[int],
-                typer.Option(
-                    help="Generate an input with this many timesteps.",
-                    rich_help_panel=io,
-                    show_default=str(TUTORIAL_TIMESTEPS),
-                ),
-            ],
-            None,
-        ),
-        _keyword(
-            "features",
-            Annotated[
-                Optional[int],
-                typer.Option(
-                    help="Generate an input with this many features.",
-                    rich_help_panel=io,
-                    show_default=str(TUTORIAL_FEATURES),
-                ),
-            ],
-            None,
+        *(
+            _keyword(
+                name,
+                Annotated[
+                    Optional[int],
+                    typer.Option(
+                        help=f"Generate an input with this many {what}.", rich_help_panel=io, show_default=str(size)
+                    ),
+                ],
+                None,
+            )
+            for name, what, size in (
+                ("batch", "samples", TUTORIAL_BATCH),
+                ("timesteps", "timesteps", TUTORIAL_TIMESTEPS),
+                ("features", "features", TUTORIAL_FEATURES),
+            )
         ),
         _keyword(
             "scale",
