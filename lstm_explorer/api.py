@@ -35,6 +35,7 @@ from lstm_explorer.engine import RunResult, SweepRow
 from lstm_explorer.errors import UsageError, shorten
 from lstm_explorer.explanations import Explanation
 from lstm_explorer.inputs import InputData
+from lstm_explorer.language import current, speaking
 
 MAX_RANDOM_SEED = 2**32 - 1
 InputSource = str | Path | np.ndarray | None
@@ -222,6 +223,7 @@ def run(
     max_memory: str | None = None,
     verbose: bool = False,
     json_output: bool = False,
+    lang: str | None = None,
     **arguments: object,
 ) -> Run:
     """Build the layer from `arguments`, call it once on the input, check it against NumPy, demonstrate.
@@ -229,23 +231,26 @@ def run(
     `input`: None (the tutorial's sample, or the counting pattern in the shape batch × timesteps ×
     features), a path to a .npy/.json/.csv file, or an array (timesteps, features) or (batch,
     timesteps, features). `effects`: None demonstrates the arguments given, True all, or name them.
+    `lang` ("en" or "zh", as every function here takes it): the language of the result's sentences
+    and of any error, English unless a caller is already speaking another.
     """
-    config = configuration(arguments)
-    demonstrations = demonstrations_for(config, effects)
-    prepared = prepare(
-        config,
-        input=input,
-        batch=batch,
-        timesteps=timesteps,
-        features=features,
-        scale=scale,
-        random_seed=random_seed,
-        training=training,
-        max_memory=max_memory,
-        json_output=json_output,
-        effects=bool(demonstrations),
-    )
-    return Run(_engine_run(prepared, verbose=verbose, demonstrations=demonstrations))
+    with speaking(current() if lang is None else lang):
+        config = configuration(arguments)
+        demonstrations = demonstrations_for(config, effects)
+        prepared = prepare(
+            config,
+            input=input,
+            batch=batch,
+            timesteps=timesteps,
+            features=features,
+            scale=scale,
+            random_seed=random_seed,
+            training=training,
+            max_memory=max_memory,
+            json_output=json_output,
+            effects=bool(demonstrations),
+        )
+        return Run(_engine_run(prepared, verbose=verbose, demonstrations=demonstrations))
 
 
 def trace(
@@ -261,24 +266,26 @@ def trace(
     max_memory: str | None = None,
     verbose: bool = False,
     json_output: bool = False,
+    lang: str | None = None,
     **arguments: object,
 ) -> Trace:
     """Step one sample of the input through the cell: every gate's pre-activation and value, c and h."""
-    config = configuration(arguments)
-    prepared = prepare(
-        config,
-        input=input,
-        batch=batch,
-        timesteps=timesteps,
-        features=features,
-        scale=scale,
-        random_seed=random_seed,
-        training=training,
-        max_memory=max_memory,
-        json_output=json_output,
-    )
-    check_sample(prepared, sample)
-    return Trace(_engine_run(prepared, verbose=verbose, trace_sample=sample))
+    with speaking(current() if lang is None else lang):
+        config = configuration(arguments)
+        prepared = prepare(
+            config,
+            input=input,
+            batch=batch,
+            timesteps=timesteps,
+            features=features,
+            scale=scale,
+            random_seed=random_seed,
+            training=training,
+            max_memory=max_memory,
+            json_output=json_output,
+        )
+        check_sample(prepared, sample)
+        return Trace(_engine_run(prepared, verbose=verbose, trace_sample=sample))
 
 
 def check_sample(prepared: Prepared, sample: int) -> None:
@@ -302,6 +309,7 @@ def vary(
     verbose: bool = False,
     json_output: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    lang: str | None = None,
     **arguments: object,
 ) -> Vary:
     """Build and call one layer per value of `argument`, all else equal, and compare them.
@@ -311,66 +319,71 @@ def vary(
     is built from the same seed and, where the weight shapes allow and the argument does not itself
     decide the weights, starts from the first layer's weights.
     """
-    from lstm_explorer import engine
+    with speaking(current() if lang is None else lang):
+        from lstm_explorer import engine
 
-    config = configuration(arguments)
-    prepared = prepare(
-        config,
-        input=input,
-        batch=batch,
-        timesteps=timesteps,
-        features=features,
-        scale=scale,
-        random_seed=random_seed,
-        training=training,
-        max_memory=max_memory,
-        json_output=json_output,
-        trace=False,
-    )
-    target = lookup(argument)
-    if target is None:
-        from lstm_explorer.explanations import resolve
+        config = configuration(arguments)
+        prepared = prepare(
+            config,
+            input=input,
+            batch=batch,
+            timesteps=timesteps,
+            features=features,
+            scale=scale,
+            random_seed=random_seed,
+            training=training,
+            max_memory=max_memory,
+            json_output=json_output,
+            trace=False,
+        )
+        target = lookup(argument)
+        if target is None:
+            from lstm_explorer.explanations import resolve
 
-        resolve(argument, "vary")
-    if target is None or target.kind is Kind.TIME_MAJOR:
-        raise UsageError(f"vary: {shorten(argument)} was removed in Keras 3 and can't be varied")
-    given = list(values) if values is not None else []
-    texts = given or list(target.vary_defaults)
-    if not texts:
-        example = VARY_EXAMPLES.get(target.kind, VARY_SPEC_EXAMPLE)
-        raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} {example}")
-    base = {a.name: prepared.config[a.name] for a in ARGUMENTS}
-    configs = []
-    for value in texts:
-        label = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-        raw = parse_value(target, value) if isinstance(value, str) else value
-        try:
-            configs.append((label, build_config({**base, target.name: raw}, prepared.config.explicit | {target.name})))
-        except UsageError as error:
-            raise UsageError(
-                error.args[0] if str(error).startswith("vary ") else f"vary {target.name} {shorten(label)!r}: {error}"
-            ) from None
-    for label, config in configs:
-        prepared.check_memory(config, trace=False, what=f"vary {target.name} {shorten(label)}")
-    share = target.shares_weights_in_vary
-    done = 0
+            resolve(argument, "vary")
+        if target is None or target.kind is Kind.TIME_MAJOR:
+            raise UsageError(f"vary: {shorten(argument)} was removed in Keras 3 and can't be varied")
+        given = list(values) if values is not None else []
+        texts = given or list(target.vary_defaults)
+        if not texts:
+            example = VARY_EXAMPLES.get(target.kind, VARY_SPEC_EXAMPLE)
+            raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} {example}")
+        base = {a.name: prepared.config[a.name] for a in ARGUMENTS}
+        configs = []
+        for value in texts:
+            label = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+            raw = parse_value(target, value) if isinstance(value, str) else value
+            try:
+                configs.append(
+                    (label, build_config({**base, target.name: raw}, prepared.config.explicit | {target.name}))
+                )
+            except UsageError as error:
+                raise UsageError(
+                    error.args[0]
+                    if str(error).startswith("vary ")
+                    else f"vary {target.name} {shorten(label)!r}: {error}"
+                ) from None
+        for label, config in configs:
+            prepared.check_memory(config, trace=False, what=f"vary {target.name} {shorten(label)}")
+        share = target.shares_weights_in_vary
+        done = 0
 
-    def step() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, len(configs))
+        def step() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, len(configs))
 
-    rows = engine.sweep(
-        configs,
-        prepared.data,
-        random_seed=prepared.random_seed,
-        share_weights=share,
-        training=prepared.training,
-        verbose=verbose,
-        progress=step,
-    )
-    return Vary(target.name, rows, prepared.random_seed, share, prepared.training)
+        rows = engine.sweep(
+            configs,
+            prepared.data,
+            random_seed=prepared.random_seed,
+            share_weights=share,
+            training=prepared.training,
+            verbose=verbose,
+            progress=step,
+        )
+        return Vary(target.name, rows, prepared.random_seed, share, prepared.training)
 
 
 def export(
@@ -385,47 +398,49 @@ def export(
     training: bool = False,
     max_memory: str | None = None,
     verbose: bool = False,
+    lang: str | None = None,
     **arguments: object,
 ) -> str:
     """A runnable script: Keras 3 printing the tool's numbers, or the nearest torch.nn.LSTM with these weights."""
-    from lstm_explorer import scripts
+    with speaking(current() if lang is None else lang):
+        from lstm_explorer import scripts
 
-    choice = framework.strip().lower()
-    if choice not in ("keras", "torch"):
-        raise UsageError(f"--framework must be keras or torch, got {shorten(framework)!r}")
-    config = configuration(arguments)
-    prepared = prepare(
-        config,
-        input=input,
-        batch=batch,
-        timesteps=timesteps,
-        features=features,
-        scale=scale,
-        random_seed=random_seed,
-        training=training,
-        max_memory=max_memory,
-        trace=choice == "torch",
-    )
-    names = ["sequence" if config["return_sequences"] else "last_output"]
-    names += ["final_h", "final_c"] if config["return_state"] else []
-    if choice == "keras":
-        return scripts.keras_script(config, prepared.data.values, prepared.random_seed, names, prepared.training)
-    if prepared.training and (config["dropout"] or config["recurrent_dropout"]):
-        raise UsageError(
-            "code --framework torch --training: torch.nn.LSTM has no input or recurrent dropout (its dropout "
-            "acts between stacked layers), so no PyTorch script reproduces Keras's training pass; "
-            "drop --training, or use --framework keras"
+        choice = framework.strip().lower()
+        if choice not in ("keras", "torch"):
+            raise UsageError(f"--framework must be keras or torch, got {shorten(framework)!r}")
+        config = configuration(arguments)
+        prepared = prepare(
+            config,
+            input=input,
+            batch=batch,
+            timesteps=timesteps,
+            features=features,
+            scale=scale,
+            random_seed=random_seed,
+            training=training,
+            max_memory=max_memory,
+            trace=choice == "torch",
         )
-    from lstm_explorer.explanations import texts
+        names = ["sequence" if config["return_sequences"] else "last_output"]
+        names += ["final_h", "final_c"] if config["return_state"] else []
+        if choice == "keras":
+            return scripts.keras_script(config, prepared.data.values, prepared.random_seed, names, prepared.training)
+        if prepared.training and (config["dropout"] or config["recurrent_dropout"]):
+            raise UsageError(
+                "code --framework torch --training: torch.nn.LSTM has no input or recurrent dropout (its dropout "
+                "acts between stacked layers), so no PyTorch script reproduces Keras's training pass; "
+                "drop --training, or use --framework keras"
+            )
+        from lstm_explorer.explanations import texts
 
-    result = _engine_run(prepared, verbose=verbose)
-    weights = {w.name: w.values for w in result.weights}
-    notes = {
-        name: str(entry["pytorch"])
-        for name, entry in texts("en").items()
-        if isinstance(entry, dict) and "pytorch" in entry
-    }
-    return scripts.torch_script(config, prepared.data.values, weights, notes)
+        result = _engine_run(prepared, verbose=verbose)
+        weights = {w.name: w.values for w in result.weights}
+        notes = {
+            name: str(entry["pytorch"])
+            for name, entry in texts("en").items()
+            if isinstance(entry, dict) and "pytorch" in entry
+        }
+        return scripts.torch_script(config, prepared.data.values, weights, notes)
 
 
 def explain(name: str, lang: str = "en") -> Explanation:

@@ -292,7 +292,7 @@ def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
         library["verbose"],
         output,
         options["force"],
-        Terminal.from_process(),
+        ctx.find_root().obj,
     )
 
 

@@ -16,6 +16,8 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from lstm_explorer.catalogue import Panel
 from lstm_explorer.errors import INTERRUPTED, ExitStatus, ExplorerError, Interrupted
+from lstm_explorer.language import LANGUAGES, UnknownLanguage, from_command_line, speaking
+from lstm_explorer.render.terminal import Terminal
 from lstm_explorer.versions import versions
 
 
@@ -24,12 +26,25 @@ class OneLineErrors:
 
     Typer's own error box spans several lines; scripts and people both want one. Tracebacks appear
     only with --debug, which is looked for in the raw arguments because parsing may be what failed.
+    The language (--lang, else the locale) is read from them too, for the same reason and because
+    --help is written before any flag is parsed; the whole command speaks it, and its `Terminal`
+    reaches every command as the context's object.
     """
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
         extra.pop("standalone_mode", None)
+        try:
+            lang = from_command_line(argv, os.environ)
+        except UnknownLanguage as error:
+            _report(str(error), debug=False)
+            sys.exit(ExitStatus.USAGE)
+        extra.setdefault("obj", Terminal.from_process(lang=lang))
+        with speaking(lang):
+            self._main(argv, prog_name, debug, extra)
+
+    def _main(self, argv: list[str], prog_name: str | None, debug: bool, extra: dict[str, Any]) -> None:
         try:
             outcome = super().main(args=argv, prog_name=prog_name or "lstm-explore", standalone_mode=False, **extra)  # type: ignore[misc]
         except KeyboardInterrupt:
@@ -105,11 +120,30 @@ VERSION_OPTION = TyperOption(
 )
 
 
+# Every command takes --lang; the entry point has read it already (see OneLineErrors.main), so the
+# option only has to be accepted and listed. `explain` declares its own, which it also uses.
+LANG_OPTION = TyperOption(
+    param_decls=["--lang"],
+    expose_value=False,
+    metavar=f"[{'|'.join(LANGUAGES)}]",
+    help="Language of everything the command writes: en or zh (default: the locale's, LC_ALL / LC_MESSAGES / LANG).",
+)
+
+
+def _with_lang(params: list[Any]) -> list[Any]:
+    """--lang before --help (the last option), unless the command has its own."""
+    if any(getattr(p, "name", None) == "lang" for p in params):
+        return params
+    if params and getattr(params[-1], "name", None) == "help":
+        return [*params[:-1], LANG_OPTION, params[-1]]
+    return [*params, LANG_OPTION]
+
+
 # mypy sees the mixin's main/invoke as narrower than click's; they take and pass on the same arguments.
 class ExplorerGroup(OneLineErrors, TyperGroup):  # type: ignore[misc]
     def get_params(self, ctx: Any) -> list[Any]:
         """The group's flags with --version before --help: a real option, so --help lists it as it is."""
-        params = super().get_params(ctx)
+        params = _with_lang(super().get_params(ctx))
         help_option = self.get_help_option(ctx)
         if params and params[-1] is help_option:
             return [*params[:-1], VERSION_OPTION, help_option]
@@ -122,6 +156,9 @@ class ExplorerGroup(OneLineErrors, TyperGroup):  # type: ignore[misc]
 class ExplorerCommand(OneLineErrors, TyperCommand):  # type: ignore[misc]
     """Subcommands share the group's plain-text help (flag help holds brackets rich would eat)."""
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _with_lang(super().get_params(ctx))
+
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         write_plain_help(self, ctx, formatter, {})
 
@@ -129,7 +166,6 @@ class ExplorerCommand(OneLineErrors, TyperCommand):  # type: ignore[misc]
 def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcommands: dict[str, Any]) -> None:
     """Panels in catalogue order, drawn as plain text so --help stays instant."""
     from lstm_explorer.render.help_view import plain_help
-    from lstm_explorer.render.terminal import Terminal
 
     panels: dict[str, list[tuple[str, str]]] = {"Arguments": []}
     panels.update({panel.value: [] for panel in Panel})
@@ -147,7 +183,7 @@ def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcomman
             panels.setdefault(panel, []).append(record)
     panels["Commands"] = [(name, sub.get_short_help_str(limit=80)) for name, sub in subcommands.items()]
     usage = " ".join(command.collect_usage_pieces(ctx))
-    columns = Terminal.from_process().columns
+    columns = ctx.find_root().obj.columns
     formatter.write(plain_help(f"Usage: {ctx.command_path} {usage}", command.help or "", list(panels.items()), columns))
 
 

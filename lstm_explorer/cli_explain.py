@@ -19,6 +19,7 @@ explain_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 @explain_app.command(**EXPLAIN)  # type: ignore[arg-type]
 def explain(
+    ctx: typer.Context,
     argument: Annotated[
         Optional[str],
         typer.Argument(
@@ -26,26 +27,30 @@ def explain(
         ),
     ] = None,
     lang: Annotated[
-        str, typer.Option(help="Language of the explanation: en or zh (Keras's own text stays English).")
-    ] = "en",
+        Optional[str],
+        typer.Option(
+            help="Language of the explanation: en or zh (default: the locale's; Keras's own text stays English).",
+            show_default=False,
+        ),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the same content as one JSON object.")] = False,
 ) -> None:
     import json
 
     import lstm_explorer.explanations as explaining
     from lstm_explorer.render import explain_view
-    from lstm_explorer.render.terminal import Terminal
 
-    lang = lang.strip().lower()
+    terminal = ctx.find_root().obj
+    lang = terminal.lang if lang is None else lang.strip().lower()
     explaining.texts(lang)
     if argument is None:
         if json_output:
             sys.stdout.write(json.dumps({"arguments": explaining.overview(lang)}, ensure_ascii=False, indent=2) + "\n")
         else:
-            explain_view.render_overview(lang, explain_view.Writer(Terminal.from_process()))
+            explain_view.render_overview(lang, explain_view.Writer(terminal))
         return
     item = explaining.explain(argument, lang)
     if json_output:
         sys.stdout.write(json.dumps({"lang": lang, **item.to_dict()}, ensure_ascii=False, indent=2) + "\n")
         return
-    explain_view.render_explanation(item, lang, explain_view.Writer(Terminal.from_process()))
+    explain_view.render_explanation(item, lang, explain_view.Writer(terminal))

@@ -9,20 +9,14 @@ from __future__ import annotations
 import functools
 import json
 import os
-import sys
 from dataclasses import asdict, dataclass
 
 from lstm_explorer.catalogue import ARGUMENTS, REQUIRED, VOCABULARY, Argument, Kind, Panel, lookup
 from lstm_explorer.errors import UsageError, shorten
 from lstm_explorer.keras_doc import read_keras_doc
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
-
-LANGUAGES = ("en", "zh")
-TEXTS_DIR = os.path.join(os.path.dirname(__file__), "texts")
+from lstm_explorer.language import LANGUAGES as LANGUAGES
+from lstm_explorer.language import TEXTS_DIR, UnknownLanguage, checked
+from lstm_explorer.language import texts as language_texts
 
 
 @dataclass(frozen=True)
@@ -58,12 +52,12 @@ class Explanation:
         return asdict(self)
 
 
-@functools.cache
 def texts(lang: str) -> dict[str, dict[str, object]]:
-    if lang not in LANGUAGES:
-        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    with open(os.path.join(TEXTS_DIR, f"{lang}.toml"), "rb") as handle:
-        return tomllib.load(handle)
+    """The language file, or a UsageError naming the languages there are."""
+    try:
+        return language_texts(checked(lang))
+    except UnknownLanguage as error:
+        raise UsageError(str(error)) from None
 
 
 @functools.cache

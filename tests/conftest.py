@@ -15,6 +15,10 @@ from typer.testing import CliRunner
 from lstm_explorer.cli import app
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# The tool follows the locale; the suite reads English unless a test asks for Chinese.
+for _variable in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 TERMINAL = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
 

@@ -1,0 +1,120 @@
+"""The language the tool speaks, and every sentence it says, read from `texts/<lang>.toml`.
+
+A command speaks one language from start to end, like a process's locale: the command line (or an
+API call's `lang=`) enters `speaking(lang)` once, and `say(key, ...)` anywhere below it, in the
+computations' sentences, the views and the error messages, picks that language's template. Nothing
+is passed down a dozen calls for it, and a sentence is written in exactly one place per language.
+
+Light on purpose: `--help` and `explain` use it and must stay instant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+LANGUAGES = ("en", "zh")
+DEFAULT = "en"
+TEXTS_DIR = os.path.join(os.path.dirname(__file__), "texts")
+# Checked in this order, as gettext does: the first one set decides.
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_active: contextvars.ContextVar[str] = contextvars.ContextVar("lstm_explore_language", default=DEFAULT)
+
+
+class UnknownLanguage(ValueError):
+    """A --lang value that is not one of LANGUAGES."""
+
+
+def checked(lang: str) -> str:
+    """`lang` normalised (` ZH ` → `zh`), or UnknownLanguage naming the allowed values."""
+    normal = lang.strip().lower()
+    if normal not in LANGUAGES:
+        raise UnknownLanguage(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return normal
+
+
+@functools.cache
+def texts(lang: str) -> dict[str, dict[str, object]]:
+    """The whole language file: explain's pages per argument, and the `messages` tables."""
+    with open(os.path.join(TEXTS_DIR, f"{checked(lang)}.toml"), "rb") as handle:
+        return tomllib.load(handle)
+
+
+@functools.cache
+def messages(lang: str) -> dict[str, str]:
+    """Every message template of one language under its dotted key (`errors.units_positive`)."""
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, table: Mapping[str, object]) -> None:
+        for name, value in table.items():
+            key = f"{prefix}.{name}" if prefix else name
+            if isinstance(value, Mapping):
+                walk(key, value)
+            else:
+                flat[key] = str(value)
+
+    table = texts(lang).get("messages", {})
+    assert isinstance(table, Mapping)
+    walk("", table)
+    return flat
+
+
+def from_locale(environ: Mapping[str, str]) -> str:
+    """zh when the locale asks for Chinese (`zh_CN.UTF-8`, `zh_TW`, `zh`), en otherwise."""
+    for variable in LOCALE_VARIABLES:
+        value = environ.get(variable, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else DEFAULT
+    return DEFAULT
+
+
+def from_command_line(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The last `--lang X` / `--lang=X` of the arguments (before a `--`), else the locale's language.
+
+    Read from the raw arguments because `--help` and parsing errors are written before any command
+    has parsed its flags. An unknown value raises UnknownLanguage.
+    """
+    chosen = None
+    for position, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--lang" and position + 1 < len(argv):
+            chosen = argv[position + 1]
+        elif word.startswith("--lang="):
+            chosen = word.split("=", 1)[1]
+    return from_locale(environ) if chosen is None else checked(chosen)
+
+
+def current() -> str:
+    """The language being spoken now: en unless a command or API call said otherwise."""
+    return _active.get()
+
+
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[str]:
+    """Speak `lang` until the block ends, whatever happens inside it."""
+    token = _active.set(checked(lang))
+    try:
+        yield _active.get()
+    finally:
+        _active.reset(token)
+
+
+def say(key: str, **fields: object) -> str:
+    """The sentence `key` in the current language, its `{fields}` filled in (a literal brace is doubled)."""
+    return messages(current())[key].format(**fields)
+
+
+def has(key: str) -> bool:
+    """Whether `key` is a message (help records look their translation up by the parameter's name)."""
+    return key in messages(DEFAULT)
