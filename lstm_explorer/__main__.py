@@ -30,14 +30,28 @@ def main() -> None:
 
             app()
     except KeyboardInterrupt:
-        from lstm_explorer.errors import INTERRUPTED, ExitStatus
+        from lstm_explorer.errors import ExitStatus
 
-        sys.stderr.write(f"Error: {INTERRUPTED}\n")
+        sys.stderr.write(_interrupted_line())
         raise SystemExit(ExitStatus.INTERRUPTED) from None
     except SystemExit as ending:
         if "tensorflow" in sys.modules:
             _end_now(ending.code)
         raise
+
+
+def _interrupted_line() -> str:
+    """The Ctrl-C line, in the language the command line asks for (English when --lang is wrong:
+    the command that would have said so never started)."""
+    from lstm_explorer.errors import interrupted
+    from lstm_explorer.language import DEFAULT, UnknownLanguage, from_command_line, say, speaking
+
+    try:
+        lang = from_command_line(sys.argv[1:], os.environ)
+    except UnknownLanguage:
+        lang = DEFAULT
+    with speaking(lang):
+        return say("cli.error", message=interrupted()) + "\n"
 
 
 def _end_now(code: object) -> None:

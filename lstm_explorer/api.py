@@ -35,7 +35,7 @@ from lstm_explorer.engine import RunResult, SweepRow
 from lstm_explorer.errors import UsageError, shorten
 from lstm_explorer.explanations import Explanation
 from lstm_explorer.inputs import InputData
-from lstm_explorer.language import current, speaking
+from lstm_explorer.language import current, say, speaking
 
 MAX_RANDOM_SEED = 2**32 - 1
 InputSource = str | Path | np.ndarray | None
@@ -53,7 +53,7 @@ class Prepared:
     json_output: bool = False
 
     def check_memory(
-        self, config: LSTMConfig, *, trace: bool = True, effects: bool = False, what: str = "this configuration"
+        self, config: LSTMConfig, *, trace: bool = True, effects: bool = False, what: str | None = None
     ) -> None:
         check_memory(
             config, self.data.values.shape, self.bound, self.json_output, trace=trace, effects=effects, what=what
@@ -87,12 +87,12 @@ def prepare(
 ) -> Prepared:
     """Validate the input options and check the memory estimate before TensorFlow is loaded or the input made."""
     if isinstance(random_seed, bool) or not isinstance(random_seed, int) or not 0 <= random_seed <= MAX_RANDOM_SEED:
-        raise UsageError(f"--random-seed must be between 0 and {MAX_RANDOM_SEED}, got {shorten(str(random_seed))}")
+        raise UsageError(say("inputs.random_seed_range", largest=MAX_RANDOM_SEED, value=shorten(str(random_seed))))
     bound = limits.parse_bound(max_memory)
     sizes = {"--batch": batch, "--timesteps": timesteps, "--features": features}
     given = [flag for flag, size in sizes.items() if size is not None]
     if input is not None and given:
-        raise UsageError(f"--input can't be combined with {', '.join(given)}: the file fixes the shape")
+        raise UsageError(say("inputs.input_with_sizes", flags=say("inputs.list_separator").join(given)))
     data = _load(input, bound)
     shape = data.values.shape if data is not None else inputs.generated_shape(batch, timesteps, features)
     check_memory(config, shape, bound, json_output, trace=trace, effects=effects)
@@ -107,7 +107,9 @@ def _load(source: InputSource, bound: int | None) -> InputData | None:
     if source is None:
         return None
     if isinstance(source, np.ndarray):
-        return InputData(inputs.validate(source, "the input array"), f"a NumPy array of shape {source.shape}")
+        return InputData(
+            inputs.validate(source, say("inputs.array_label")), say("inputs.source_array", shape=source.shape)
+        )
     return inputs.load(str(source), bound)
 
 
@@ -119,9 +121,12 @@ def check_memory(
     *,
     trace: bool,
     effects: bool,
-    what: str = "this configuration",
+    what: str | None = None,
 ) -> None:
-    """Refuse a run whose estimated memory is over the bound (see `lstm_explorer.limits`)."""
+    """Refuse a run whose estimated memory is over the bound (see `lstm_explorer.limits`).
+
+    `what` names the refused request in the message; None is this configuration.
+    """
     batch, timesteps, features = shape
     needed = limits.estimate(
         limits.Shape(batch, timesteps, features, config.units),
@@ -131,7 +136,7 @@ def check_memory(
         effects=effects,
         json_output=json_output,
     )
-    limits.check(needed, bound, what)
+    limits.check(needed, bound, say("inputs.memory_this_configuration") if what is None else what)
 
 
 def demonstrations_for(config: LSTMConfig, effects: bool | Iterable[str] | None) -> frozenset[str]:
@@ -145,8 +150,9 @@ def demonstrations_for(config: LSTMConfig, effects: bool | Iterable[str] | None)
     names = frozenset(effects)
     unknown = sorted(names - DEMONSTRABLE)
     if unknown:
+        separator = say("inputs.list_separator")
         raise UsageError(
-            f"effects: no demonstration for {', '.join(unknown)}; there is one for {', '.join(sorted(DEMONSTRABLE))}"
+            say("inputs.effects_unknown", unknown=separator.join(unknown), known=separator.join(sorted(DEMONSTRABLE)))
         )
     return names
 
@@ -291,7 +297,7 @@ def trace(
 def check_sample(prepared: Prepared, sample: int) -> None:
     batch = prepared.data.values.shape[0]
     if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < batch:
-        raise UsageError(f"--sample must be between 0 and {batch - 1} (the batch has {batch} samples), got {sample}")
+        raise UsageError(say("inputs.sample_range", last=batch - 1, batch=batch, sample=sample))
 
 
 def vary(
@@ -342,12 +348,12 @@ def vary(
 
             resolve(argument, "vary")
         if target is None or target.kind is Kind.TIME_MAJOR:
-            raise UsageError(f"vary: {shorten(argument)} was removed in Keras 3 and can't be varied")
+            raise UsageError(say("inputs.vary_removed", argument=shorten(argument)))
         given = list(values) if values is not None else []
         texts = given or list(target.vary_defaults)
         if not texts:
             example = VARY_EXAMPLES.get(target.kind, VARY_SPEC_EXAMPLE)
-            raise UsageError(f"vary {target.name} needs values, e.g. lstm-explore vary {target.name} {example}")
+            raise UsageError(say("inputs.vary_needs_values", name=target.name, example=example))
         base = {a.name: prepared.config[a.name] for a in ARGUMENTS}
         configs = []
         for value in texts:
@@ -361,7 +367,7 @@ def vary(
                 raise UsageError(
                     error.args[0]
                     if str(error).startswith("vary ")
-                    else f"vary {target.name} {shorten(label)!r}: {error}"
+                    else say("inputs.vary_value_invalid", name=target.name, label=shorten(label), error=error)
                 ) from None
         for label, config in configs:
             prepared.check_memory(config, trace=False, what=f"vary {target.name} {shorten(label)}")
@@ -407,7 +413,7 @@ def export(
 
         choice = framework.strip().lower()
         if choice not in ("keras", "torch"):
-            raise UsageError(f"--framework must be keras or torch, got {shorten(framework)!r}")
+            raise UsageError(say("inputs.framework_invalid", value=shorten(framework)))
         config = configuration(arguments)
         prepared = prepare(
             config,
@@ -426,18 +432,14 @@ def export(
         if choice == "keras":
             return scripts.keras_script(config, prepared.data.values, prepared.random_seed, names, prepared.training)
         if prepared.training and (config["dropout"] or config["recurrent_dropout"]):
-            raise UsageError(
-                "code --framework torch --training: torch.nn.LSTM has no input or recurrent dropout (its dropout "
-                "acts between stacked layers), so no PyTorch script reproduces Keras's training pass; "
-                "drop --training, or use --framework keras"
-            )
+            raise UsageError(say("inputs.torch_training_dropout"))
         from lstm_explorer.explanations import texts
 
         result = _engine_run(prepared, verbose=verbose)
         weights = {w.name: w.values for w in result.weights}
         notes = {
             name: str(entry["pytorch"])
-            for name, entry in texts("en").items()
+            for name, entry in texts(current()).items()
             if isinstance(entry, dict) and "pytorch" in entry
         }
         return scripts.torch_script(config, prepared.data.values, weights, notes)

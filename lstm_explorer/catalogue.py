@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from lstm_explorer.language import say
+
 
 class Kind(str, Enum):
     """How a value is written on the command line and checked before Keras sees it."""
@@ -84,8 +86,8 @@ ACTIVATIONS: tuple[str, ...] = (
     "tanh_shrink",
 )
 UNUSABLE_ACTIVATIONS: dict[str, str] = {
-    "glu": "glu halves the last axis, so the LSTM cell's shapes no longer fit",
-    "threshold": "threshold needs its own threshold and default_value arguments",
+    "glu": "values.reason_glu",
+    "threshold": "values.reason_threshold",
 }
 
 # What --random-seed (keras.utils.set_random_seed) is when not given: the same command, the same numbers.
@@ -93,34 +95,23 @@ DEFAULT_RANDOM_SEED = 42
 # The tutorial's sample is 1 × 10 × 2; --batch, --timesteps and --features default to these sizes.
 TUTORIAL_BATCH, TUTORIAL_TIMESTEPS, TUTORIAL_FEATURES = 1, 10, 2
 
-# What each kind of value looks like on the command line (the flags' help) and in a `vary` sweep.
-SPEC_EXAMPLES: dict[Kind, str] = {
-    Kind.ACTIVATION: "a name such as relu, or none",
-    Kind.INITIALIZER: "a name or a call: glorot_uniform, constant(0.5), random_normal(stddev=0.05)",
-    Kind.REGULARIZER: "a name or a call: l2(0.001), l1_l2(l1=0.01, l2=0.01), or none",
-    Kind.CONSTRAINT: "a name or a call: max_norm(2.0), non_neg, or none",
-}
+# The kinds of value whose flag help says how one is written (the texts' help.example.<kind>), and
+# what a `vary` sweep of each kind looks like.
+EXAMPLE_KINDS = frozenset({Kind.ACTIVATION, Kind.INITIALIZER, Kind.REGULARIZER, Kind.CONSTRAINT})
 VARY_EXAMPLES: dict[Kind, str] = {Kind.POSITIVE_INT: "1 2 4 8", Kind.RATE: "0 0.25 0.5", Kind.SEED: "1 2 3"}
 VARY_SPEC_EXAMPLE = "'l2(0.01)' 'l2(0.1)'"
 
 # Names the command line takes only as a call with arguments: written bare (or called empty) they
-# would silently do nothing, where Keras's own string lookup fails.
-_CONSTANT = (
-    "its value, e.g. constant(0.5)",
-    "Keras's own string 'constant' fails (initializers.get raises "
-    "KeyError: 'value') and Constant() without a value fills zeros",
-)
-_L1_L2 = (
-    "its factors, e.g. l1_l2(l1=0.01, l2=0.01)",
-    "without them both are 0 in Keras 3, a penalty of nothing, and Keras refuses the string 'l1_l2'",
-)
-_L1L2_STRING = (_L1_L2[0], "Keras reads the string 'l1l2' as both factors 0, a penalty of nothing")
+# would silently do nothing, where Keras's own string lookup fails. Each maps to the messages saying
+# what the call needs and why.
+_CONSTANT = ("values.reason_constant_needs", "values.reason_constant")
+_L1_L2 = ("values.reason_l1_l2_needs", "values.reason_l1_l2")
 NEEDS_ARGUMENTS: dict[str, tuple[str, str]] = {
     "constant": _CONSTANT,
     "Constant": _CONSTANT,
     "l1_l2": _L1_L2,
     "L1L2": _L1_L2,
-    "l1l2": _L1L2_STRING,
+    "l1l2": (_L1_L2[0], "values.reason_l1l2_string"),
 }
 
 # The public classes of keras.initializers / regularizers / constraints, in both spellings.
@@ -210,7 +201,6 @@ class Argument:
     kind: Kind
     default: object
     panel: Panel
-    summary: str
     keras_default: object = None
     removed_in_keras3: bool = False
     kwargs_only: bool = False
@@ -220,10 +210,18 @@ class Argument:
     torch_switch: bool = False
     # What `vary` tries when given no values (booleans try both); numbers and specs need the user's.
     vary_values: tuple[str, ...] = ()
+    # The live demonstration of what it does, if any: a name in effects.DEMONSTRATIONS, or
+    # "constraint" (the constraints set are shown together, on one training step).
+    demonstration: str | None = None
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    @property
+    def summary(self) -> str:
+        """The one-line meaning, in the language being spoken (the texts' `summary` messages)."""
+        return say(f"summary.{self.name}")
 
     @property
     def is_keras3_argument(self) -> bool:
@@ -241,9 +239,18 @@ class Argument:
         return self.kind is not Kind.INITIALIZER and self.name != "unit_forget_bias"
 
 
-def _arg(name: str, kind: Kind, default: object, panel: Panel, summary: str, **extra: object) -> Argument:
+# Every initializer, regularizer and constraint is demonstrated the same way as the others of its kind.
+_DEMONSTRATION_OF_KIND = {
+    Kind.INITIALIZER: "initializer",
+    Kind.REGULARIZER: "regularizer",
+    Kind.CONSTRAINT: "constraint",
+}
+
+
+def _arg(name: str, kind: Kind, default: object, panel: Panel, **extra: object) -> Argument:
     extra.setdefault("keras_default", default)
-    return Argument(name, kind, default, panel, summary, **extra)  # type: ignore[arg-type]
+    extra.setdefault("demonstration", _DEMONSTRATION_OF_KIND.get(kind))
+    return Argument(name, kind, default, panel, **extra)  # type: ignore[arg-type]
 
 
 ARGUMENTS: tuple[Argument, ...] = (
@@ -252,7 +259,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.POSITIVE_INT,
         3,
         Panel.SHAPE,
-        "Size of the hidden state h and cell state c (not the number of timesteps).",
         keras_default=REQUIRED,
         torch_switch=True,
     ),
@@ -261,7 +267,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.ACTIVATION,
         "tanh",
         Panel.ACTIVATIONS,
-        "Squashes the candidate c̃ and the cell state on its way to h; 'none' means linear.",
         vary_values=("tanh", "relu", "sigmoid", "softsign", "linear"),
     ),
     _arg(
@@ -269,7 +274,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.ACTIVATION,
         "sigmoid",
         Panel.ACTIVATIONS,
-        "The gates' activation: input i, forget f and output o.",
         vary_values=("sigmoid", "hard_sigmoid", "tanh", "linear"),
     ),
     _arg(
@@ -277,7 +281,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.BOOL,
         True,
         Panel.SHAPE,
-        "Add a bias vector b to every gate (4 × units parameters).",
         torch_switch=True,
     ),
     _arg(
@@ -285,7 +288,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.INITIALIZER,
         "glorot_uniform",
         Panel.INITIALIZERS,
-        "Initial values of the input kernel K (input_dim × 4·units).",
         weight="kernel",
     ),
     _arg(
@@ -293,7 +295,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.INITIALIZER,
         "orthogonal",
         Panel.INITIALIZERS,
-        "Initial values of the recurrent kernel R (units × 4·units).",
         weight="recurrent_kernel",
     ),
     _arg(
@@ -301,7 +302,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.INITIALIZER,
         "zeros",
         Panel.INITIALIZERS,
-        "Initial values of the bias b (4·units).",
         weight="bias",
     ),
     _arg(
@@ -309,14 +309,13 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.BOOL,
         True,
         Panel.INITIALIZERS,
-        "Start the forget gate's bias at 1, whatever the bias initializer gives.",
+        demonstration="unit_forget_bias",
     ),
     _arg(
         "kernel_regularizer",
         Kind.REGULARIZER,
         None,
         Panel.REGULARIZERS,
-        "Penalty on K added to the training loss.",
         weight="kernel",
     ),
     _arg(
@@ -324,7 +323,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.REGULARIZER,
         None,
         Panel.REGULARIZERS,
-        "Penalty on R added to the training loss.",
         weight="recurrent_kernel",
     ),
     _arg(
@@ -332,7 +330,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.REGULARIZER,
         None,
         Panel.REGULARIZERS,
-        "Penalty on b added to the training loss.",
         weight="bias",
     ),
     _arg(
@@ -340,14 +337,12 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.REGULARIZER,
         None,
         Panel.REGULARIZERS,
-        "Penalty on the layer's output, divided by the batch size.",
     ),
     _arg(
         "kernel_constraint",
         Kind.CONSTRAINT,
         None,
         Panel.CONSTRAINTS,
-        "Projection applied to K after each optimizer step.",
         weight="kernel",
     ),
     _arg(
@@ -355,7 +350,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.CONSTRAINT,
         None,
         Panel.CONSTRAINTS,
-        "Projection applied to R after each optimizer step.",
         weight="recurrent_kernel",
     ),
     _arg(
@@ -363,20 +357,17 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.CONSTRAINT,
         None,
         Panel.CONSTRAINTS,
-        "Projection applied to b after each optimizer step.",
         weight="bias",
     ),
-    _arg("dropout", Kind.RATE, 0.0, Panel.DROPOUT, "Fraction of the input x_t dropped in training mode only."),
-    _arg(
-        "recurrent_dropout", Kind.RATE, 0.0, Panel.DROPOUT, "Fraction of the previous h dropped in training mode only."
-    ),
-    _arg("seed", Kind.SEED, None, Panel.DROPOUT, "Seed of the dropout masks (the weights use --random-seed)."),
+    _arg("dropout", Kind.RATE, 0.0, Panel.DROPOUT, demonstration="dropout"),
+    _arg("recurrent_dropout", Kind.RATE, 0.0, Panel.DROPOUT, demonstration="dropout"),
+    _arg("seed", Kind.SEED, None, Panel.DROPOUT),
     _arg(
         "return_sequences",
         Kind.BOOL,
         False,
         Panel.SHAPE,
-        "Return h for every timestep instead of only the last one.",
+        demonstration="return_sequences",
         torch_switch=True,
     ),
     _arg(
@@ -384,24 +375,23 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.BOOL,
         False,
         Panel.SHAPE,
-        "Also return the final h and c: (output, h, c).",
+        demonstration="return_state",
         torch_switch=True,
     ),
-    _arg("go_backwards", Kind.BOOL, False, Panel.STATE, "Read the sequence from the last timestep to the first."),
-    _arg("stateful", Kind.BOOL, False, Panel.STATE, "Carry the final h and c of each sample into the next call."),
+    _arg("go_backwards", Kind.BOOL, False, Panel.STATE, demonstration="go_backwards"),
+    _arg("stateful", Kind.BOOL, False, Panel.STATE, demonstration="stateful"),
     _arg(
         "unroll",
         Kind.BOOL,
         False,
         Panel.STATE,
-        "Unroll the time loop into a straight graph instead of a symbolic loop.",
+        demonstration="unroll",
     ),
     _arg(
         "use_cudnn",
         Kind.CUDNN,
         "auto",
         Panel.STATE,
-        "Use the cuDNN kernel on a GPU: auto (when eligible), true (or fail), false.",
         vary_values=("auto", "false", "true"),
     ),
     _arg(
@@ -409,7 +399,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.IMPLEMENTATION,
         None,
         Panel.STATE,
-        "Keras 2's kernel choice (1 or 2), not in Keras 3's signature but still read: 1 draws a dropout mask per gate.",
         kwargs_only=True,
         vary_values=("1", "2"),
     ),
@@ -418,7 +407,6 @@ ARGUMENTS: tuple[Argument, ...] = (
         Kind.TIME_MAJOR,
         None,
         Panel.STATE,
-        "Keras 2's (timesteps, batch, features) layout; removed in Keras 3.",
         removed_in_keras3=True,
         torch_switch=True,
     ),
@@ -437,15 +425,14 @@ class Gate:
 
     key: str
     symbol: str
-    meaning: str
+
+    @property
+    def meaning(self) -> str:
+        """What the block is, in the language being spoken ("input gate", "输入门")."""
+        return say(f"lstm.gate_{self.key}")
 
 
-GATES: tuple[Gate, ...] = (
-    Gate("i", "i", "input gate"),
-    Gate("f", "f", "forget gate"),
-    Gate("c", "c̃", "candidate"),
-    Gate("o", "o", "output gate"),
-)
+GATES: tuple[Gate, ...] = (Gate("i", "i"), Gate("f", "f"), Gate("c", "c̃"), Gate("o", "o"))
 GATE_SYMBOLS: dict[str, str] = {gate.key: gate.symbol for gate in GATES}
 
 
@@ -455,14 +442,14 @@ class Weight:
 
     name: str
     symbol: str
-    meaning: str
+
+    @property
+    def meaning(self) -> str:
+        """What it connects, in the language being spoken."""
+        return say(f"lstm.weight_{self.name}")
 
 
-WEIGHTS: tuple[Weight, ...] = (
-    Weight("kernel", "K", "K: input x_t → the four gates"),
-    Weight("recurrent_kernel", "R", "R: previous h → the four gates"),
-    Weight("bias", "b", "b: one bias per gate and unit"),
-)
+WEIGHTS: tuple[Weight, ...] = (Weight("kernel", "K"), Weight("recurrent_kernel", "R"), Weight("bias", "b"))
 WEIGHT_BY_NAME: dict[str, Weight] = {weight.name: weight for weight in WEIGHTS}
 
 

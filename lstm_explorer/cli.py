@@ -21,7 +21,6 @@ from lstm_explorer import limits
 from lstm_explorer.catalogue import (
     ARGUMENTS,
     DEFAULT_RANDOM_SEED,
-    SPEC_EXAMPLES,
     TUTORIAL_BATCH,
     TUTORIAL_FEATURES,
     TUTORIAL_TIMESTEPS,
@@ -29,21 +28,17 @@ from lstm_explorer.catalogue import (
     Kind,
     Panel,
 )
-from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup
+from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup, english, english_argument_help
 from lstm_explorer.cli_explain import EXPLAIN, explain
 from lstm_explorer.errors import UsageError
+from lstm_explorer.language import say
 from lstm_explorer.render.terminal import Terminal
-
-
-def _help(argument: Argument) -> str:
-    example = SPEC_EXAMPLES.get(argument.kind)
-    return argument.summary + (f" Takes {example}." if example else "")
 
 
 def _option(argument: Argument) -> tuple[Any, object]:
     """The (annotation, default) pair Typer needs to turn one catalogue entry into a flag."""
     kind = argument.kind
-    help_text = _help(argument)
+    help_text = english_argument_help(argument)
     panel = argument.panel.value
     if kind is Kind.BOOL:
         decl = f"{argument.flag}/--no-{argument.flag[2:]}"
@@ -84,7 +79,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
                     "--input",
                     metavar="PATH",
                     rich_help_panel=io,
-                    help="Read the input from a .npy, .json (nested lists) or .csv file (rows are timesteps).",
+                    help=english("help.option.input_path"),
                 ),
             ],
             None,
@@ -94,16 +89,14 @@ def _shared_parameters() -> list[inspect.Parameter]:
                 name,
                 Annotated[
                     Optional[int],
-                    typer.Option(
-                        help=f"Generate an input with this many {what}.", rich_help_panel=io, show_default=str(size)
-                    ),
+                    typer.Option(help=english(f"help.option.{name}"), rich_help_panel=io, show_default=str(size)),
                 ],
                 None,
             )
-            for name, what, size in (
-                ("batch", "samples", TUTORIAL_BATCH),
-                ("timesteps", "timesteps", TUTORIAL_TIMESTEPS),
-                ("features", "features", TUTORIAL_FEATURES),
+            for name, size in (
+                ("batch", TUTORIAL_BATCH),
+                ("timesteps", TUTORIAL_TIMESTEPS),
+                ("features", TUTORIAL_FEATURES),
             )
         ),
         _keyword(
@@ -113,7 +106,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
                 typer.Option(
                     "--scale",
                     rich_help_panel=io,
-                    help="Divide the input by its largest magnitude, so it lies in [-1, 1] and the gates don't saturate.",
+                    help=english("help.option.scale"),
                 ),
             ],
             False,
@@ -124,7 +117,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
                 int,
                 typer.Option(
                     rich_help_panel=io,
-                    help="Seed for weight initialisation (keras.utils.set_random_seed); not the LSTM's own --seed.",
+                    help=english("help.option.random_seed"),
                 ),
             ],
             DEFAULT_RANDOM_SEED,
@@ -136,16 +129,14 @@ def _shared_parameters() -> list[inspect.Parameter]:
                 typer.Option(
                     "--training",
                     rich_help_panel=io,
-                    help="Call the layer in training mode, the only mode in which dropout acts.",
+                    help=english("help.option.training"),
                 ),
             ],
             False,
         ),
         _keyword(
             "json_output",
-            Annotated[
-                bool, typer.Option("--json", help="Print one JSON document and nothing else.", rich_help_panel=io)
-            ],
+            Annotated[bool, typer.Option("--json", help=english("help.option.json_output"), rich_help_panel=io)],
             False,
         ),
         _keyword(
@@ -157,7 +148,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
                     metavar="FILE",
                     rich_help_panel=io,
                     show_default=False,
-                    help="Write what would be printed to FILE instead (whole, or not at all).",
+                    help=english("help.option.output"),
                 ),
             ],
             None,
@@ -166,7 +157,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
             "force",
             Annotated[
                 bool,
-                typer.Option("--force", help="Let --output or --plot replace an existing file.", rich_help_panel=io),
+                typer.Option("--force", help=english("help.option.force"), rich_help_panel=io),
             ],
             False,
         ),
@@ -178,26 +169,22 @@ def _shared_parameters() -> list[inspect.Parameter]:
                     "--max-memory",
                     metavar="SIZE",
                     rich_help_panel=io,
-                    show_default=f"{limits.human(limits.DEFAULT_BOUND)}, or half this machine's memory if less",
-                    help="Refuse, before building anything, a run estimated to need more memory than this (512M, 8G, or none).",
+                    show_default=english("help.shown_default.max_memory", size=limits.human(limits.DEFAULT_BOUND)),
+                    help=english("help.option.max_memory"),
                 ),
             ],
             None,
         ),
         _keyword(
             "verbose",
-            Annotated[
-                bool, typer.Option("--verbose", help="Let TensorFlow's own log lines through.", rich_help_panel=io)
-            ],
+            Annotated[bool, typer.Option("--verbose", help=english("help.option.verbose"), rich_help_panel=io)],
             False,
         ),
         _keyword(
             "debug",
             Annotated[
                 bool,
-                typer.Option(
-                    "--debug", help="Show tracebacks and TensorFlow's log lines on errors.", rich_help_panel=io
-                ),
+                typer.Option("--debug", help=english("help.option.debug"), rich_help_panel=io),
             ],
             False,
         ),
@@ -314,14 +301,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help=(
-        "Build a Keras LSTM layer from flags, run it on the tutorial's 10 × 2 sample (or your data), "
-        "and show its summary, parameter arithmetic, weights, outputs and Keras's own docs."
-    ),
+    help=english("help.command.lstm_explore"),
 )
-
-
-RUN_HELP = "Build the layer, call it on the input, and show what came out (the same as giving the flags alone)."
 
 
 @lstm_command
@@ -329,20 +310,16 @@ def run_command(
     ctx: typer.Context,
     show_effects: Annotated[
         bool,
-        typer.Option(
-            "--show-effects", help="Demonstrate every argument's effect, not only those you set.", rich_help_panel=IO
-        ),
+        typer.Option("--show-effects", help=english("help.option.show_effects"), rich_help_panel=IO),
     ] = False,
     show_all: Annotated[
         bool,
-        typer.Option(
-            "--all", help="Also show every argument's value, the input and the weights as tables.", rich_help_panel=IO
-        ),
+        typer.Option("--all", help=english("help.option.show_all"), rich_help_panel=IO),
     ] = False,
     plot: Annotated[
         Optional[str],
         typer.Option(
-            help="Also write a PNG of h, c and the gates over time (needs the [plot] extra).",
+            help=english("help.option.plot"),
             metavar="FILE.png",
             rich_help_panel=IO,
             show_default=False,
@@ -360,7 +337,7 @@ def run_command(
 
         protected = (Path(options["input_path"]),) if options["input_path"] else ()
         if asked.output is not None and Path(plot).absolute() == asked.output.absolute():
-            raise UsageError("--plot and --output name the same file; give each its own")
+            raise UsageError(say("cli.plot_output_same_file"))
         plot_path = check_target(plot, asked.force, protected)
     run = api.run(
         effects=True if show_effects else None, json_output=asked.json_output, **asked.options, **asked.arguments
@@ -370,7 +347,7 @@ def run_command(
 
         write_plot(run.result, plot_path, asked.force, asked.verbose)
         sys.stderr.write(
-            f"Plot written to {plot_path}: h, c and every gate of sample {run.trace_sample} ({run.pass_name})\n"
+            say("cli.plot_written", path=plot_path, sample=run.trace_sample, pass_name=run.pass_name) + "\n"
         )
     if asked.json_output:
         from lstm_explorer.render.json_view import dumps
@@ -383,22 +360,17 @@ def run_command(
 
 
 app.callback()(run_command)
-app.command("run", cls=ExplorerCommand, help=RUN_HELP)(run_command)
+app.command("run", cls=ExplorerCommand, help=english("help.command.run"))(run_command)
 
 
-@app.command(
-    cls=ExplorerCommand,
-    help="Run the configuration once per value of one argument and compare the results side by side.",
-)
+@app.command(cls=ExplorerCommand, help=english("help.command.vary"))
 @lstm_command
 def vary(
     ctx: typer.Context,
-    argument: Annotated[
-        str, typer.Argument(help="The LSTM argument to vary (units, go_backwards, activation, …).", show_default=False)
-    ],
+    argument: Annotated[str, typer.Argument(help=english("help.option.vary.argument"), show_default=False)],
     values: Annotated[
         Optional[list[str]],
-        typer.Argument(help="Values to try; booleans, use_cudnn and activations have defaults.", show_default=False),
+        typer.Argument(help=english("help.option.values"), show_default=False),
     ] = None,
     **options: Any,
 ) -> None:
@@ -435,18 +407,13 @@ def vary(
     )
 
 
-@app.command(
-    cls=ExplorerCommand, help="Print a runnable script for this configuration: Keras 3, or the nearest torch.nn.LSTM."
-)
+@app.command(cls=ExplorerCommand, help=english("help.command.code"))
 @lstm_command
 def code(
     ctx: typer.Context,
     framework: Annotated[
         str,
-        typer.Option(
-            help="keras: the script that reproduces the tool's numbers; torch: the nearest torch.nn.LSTM with these weights.",
-            rich_help_panel=IO,
-        ),
+        typer.Option(help=english("help.option.framework"), rich_help_panel=IO),
     ] = "keras",
     **options: Any,
 ) -> None:
@@ -456,17 +423,14 @@ def code(
     asked.deliver(api.export(framework=framework, **asked.options, **asked.arguments))
 
 
-@app.command(
-    cls=ExplorerCommand,
-    help="Trace one sample through the cell step by step: every gate's pre-activation and value, c and h.",
-)
+@app.command(cls=ExplorerCommand, help=english("help.command.trace"))
 @lstm_command
 def trace(
     ctx: typer.Context,
-    sample: Annotated[int, typer.Option(help="Which sample of the batch to trace.", rich_help_panel=IO)] = 0,
+    sample: Annotated[int, typer.Option(help=english("help.option.sample"), rich_help_panel=IO)] = 0,
     unit: Annotated[
         Optional[int],
-        typer.Option(help="Show only this unit (default: every unit).", rich_help_panel=IO, show_default=False),
+        typer.Option(help=english("help.option.unit"), rich_help_panel=IO, show_default=False),
     ] = None,
     **options: Any,
 ) -> None:
@@ -475,7 +439,7 @@ def trace(
     asked = request(ctx, options)
     units = api.configuration(asked.arguments).units
     if unit is not None and not 0 <= unit < units:
-        raise UsageError(f"--unit must be between 0 and {units - 1} (the layer has {units} units), got {unit}")
+        raise UsageError(say("cli.unit_range", last=units - 1, units=units, unit=unit))
     traced = api.trace(sample=sample, json_output=asked.json_output, **asked.options, **asked.arguments)
     if asked.json_output:
         from lstm_explorer.render.json_view import json_text

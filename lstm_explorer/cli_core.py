@@ -1,22 +1,36 @@
-"""The Typer classes every command is built on: one-line errors, plain-text help and --version.
+"""The Typer classes every command is built on: one-line errors, plain-text help and --version,
+each in the language the command speaks (Click's and Typer's own English included).
 
 Kept apart from the model commands so that `explain` and `--version` can start without building them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import string
 import sys
 import traceback
 from collections.abc import Sequence
 from typing import Any
 
 import typer
+from typer._click.utils import make_default_short_help  # Click's own cut of a command's help (typer pinned <0.29).
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from lstm_explorer.catalogue import Panel
-from lstm_explorer.errors import INTERRUPTED, ExitStatus, ExplorerError, Interrupted
-from lstm_explorer.language import LANGUAGES, UnknownLanguage, from_command_line, speaking
+from lstm_explorer.catalogue import BY_NAME, EXAMPLE_KINDS, Argument, Panel
+from lstm_explorer.errors import ExitStatus, ExplorerError, Interrupted, interrupted
+from lstm_explorer.language import (
+    DEFAULT,
+    LANGUAGES,
+    UnknownLanguage,
+    current,
+    from_command_line,
+    messages,
+    say,
+    speaking,
+)
 from lstm_explorer.render.terminal import Terminal
 from lstm_explorer.versions import versions
 
@@ -53,19 +67,19 @@ class OneLineErrors:
             _silence_stdout()
             sys.exit(ExitStatus.READER_GONE)
         except typer.Abort:
-            _report("aborted", debug=False)
+            _report(say("cli.aborted"), debug=False)
             sys.exit(ExitStatus.FAILURE)
         except typer.TyperException as error:
-            _report(error.format_message(), debug)
+            _report(click_message(error), debug)
             sys.exit(getattr(error, "exit_code", ExitStatus.USAGE))
         except ExplorerError as error:
             _report(str(error), debug)
             sys.exit(error.exit_code)
         except Exception as error:  # The last line of defence: never a bare traceback.
-            _report(f"unexpected {type(error).__name__}: {error} (run again with --debug for the traceback)", debug)
+            _report(say("cli.unexpected", kind=type(error).__name__, error=error), debug)
             sys.exit(ExitStatus.FAILURE)
         if outcome == ExitStatus.INTERRUPTED:  # Typer turns a Ctrl-C outside the command into this, silently.
-            _report(INTERRUPTED, debug=False)
+            _report(interrupted(), debug=False)
         sys.exit(outcome if isinstance(outcome, int) else ExitStatus.OK)
 
     def invoke(self, ctx: typer.Context) -> Any:
@@ -75,7 +89,7 @@ class OneLineErrors:
             sys.stdout.flush()  # A closed pipe must show here, not as a complaint at exit.
             return outcome
         except KeyboardInterrupt:
-            raise Interrupted(INTERRUPTED) from None
+            raise Interrupted(interrupted()) from None
         except BrokenPipeError:
             raise _ReaderGone from None
 
@@ -109,25 +123,30 @@ def _version_callback(ctx: typer.Context, _param: Any, value: bool) -> None:
 
 
 # `lstm-explore --version` alone is answered by the entry point before any command is built; this
-# option is the same answer when other flags come with it, and what lists it in --help.
-VERSION_OPTION = TyperOption(
-    param_decls=["--version"],
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_version_callback,
-    help="Show the versions of lstm-explore, Keras and TensorFlow, and exit.",
-)
+# option is the same answer when other flags come with it, and what lists it in --help. Made when
+# first needed, so that the lone `--version` reads no language file.
+@functools.cache
+def version_option() -> TyperOption:
+    return TyperOption(
+        param_decls=["--version"],
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_version_callback,
+        help=english("help.option.version"),
+    )
 
 
 # Every command takes --lang; the entry point has read it already (see OneLineErrors.main), so the
 # option only has to be accepted and listed. `explain` declares its own, which it also uses.
-LANG_OPTION = TyperOption(
-    param_decls=["--lang"],
-    expose_value=False,
-    metavar=f"[{'|'.join(LANGUAGES)}]",
-    help="Language of everything the command writes: en or zh (default: the locale's, LC_ALL / LC_MESSAGES / LANG).",
-)
+@functools.cache
+def lang_option() -> TyperOption:
+    return TyperOption(
+        param_decls=["--lang"],
+        expose_value=False,
+        metavar=f"[{'|'.join(LANGUAGES)}]",
+        help=english("help.option.lang"),
+    )
 
 
 def _with_lang(params: list[Any]) -> list[Any]:
@@ -135,8 +154,8 @@ def _with_lang(params: list[Any]) -> list[Any]:
     if any(getattr(p, "name", None) == "lang" for p in params):
         return params
     if params and getattr(params[-1], "name", None) == "help":
-        return [*params[:-1], LANG_OPTION, params[-1]]
-    return [*params, LANG_OPTION]
+        return [*params[:-1], lang_option(), params[-1]]
+    return [*params, lang_option()]
 
 
 # mypy sees the mixin's main/invoke as narrower than click's; they take and pass on the same arguments.
@@ -146,8 +165,8 @@ class ExplorerGroup(OneLineErrors, TyperGroup):  # type: ignore[misc]
         params = _with_lang(super().get_params(ctx))
         help_option = self.get_help_option(ctx)
         if params and params[-1] is help_option:
-            return [*params[:-1], VERSION_OPTION, help_option]
-        return [*params, VERSION_OPTION]
+            return [*params[:-1], version_option(), help_option]
+        return [*params, version_option()]
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         write_plain_help(self, ctx, formatter, dict(self.commands))
@@ -161,6 +180,79 @@ class ExplorerCommand(OneLineErrors, TyperCommand):  # type: ignore[misc]
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         write_plain_help(self, ctx, formatter, {})
+
+
+def english(key: str, **fields: object) -> str:
+    """A command's or flag's help as it is defined, when the commands are built: in English, since
+    that happens before the language is known; `--help` says it again in the reader's language."""
+    with speaking(DEFAULT):
+        return say(key, **fields)
+
+
+def argument_help(argument: Argument) -> str:
+    """An LSTM flag's help: the argument's one-line meaning, and how a value is written where that needs saying."""
+    if argument.kind not in EXAMPLE_KINDS:
+        return argument.summary
+    example = say(f"help.example.{argument.kind.name.lower()}")
+    return say("help.argument_with_example", summary=argument.summary, example=example)
+
+
+def english_argument_help(argument: Argument) -> str:
+    """An LSTM flag's help as it is defined (see `english`)."""
+    with speaking(DEFAULT):
+        return argument_help(argument)
+
+
+def in_language(english_text: str, *keys: str) -> str:
+    """English written before the language was known, said in the current language.
+
+    The help attached to the flags when the commands were built, and what Click and Typer write
+    themselves (`No such option: --unit`, `[default: 3]`), are English. The first key whose English
+    template produces `english_text` (each field matching any text) recognises it, and its template
+    in the current language says the same with the same fields. Text no template produces stays as
+    it is: English is never altered, and a message Click words differently is never mistranslated.
+    """
+    if current() == DEFAULT:
+        return english_text
+    for key in keys:
+        pattern = _english_pattern(key)
+        match = pattern.fullmatch(english_text) if pattern is not None else None
+        if match is not None:
+            return say(key, **match.groupdict())
+    return english_text
+
+
+@functools.cache
+def _english_pattern(key: str) -> re.Pattern[str] | None:
+    """The English template of `key` as a regular expression, one named group per field."""
+    template = messages(DEFAULT).get(key)
+    if template is None:
+        return None
+    parts = [
+        re.escape(literal) + (f"(?P<{name}>.*?)" if name else "")
+        for literal, name, _spec, _conversion in string.Formatter().parse(template)
+    ]
+    return re.compile("".join(parts), re.DOTALL)
+
+
+# Click's own parsing errors, in the order tried: a key whose template starts another's comes after it.
+CLICK_MESSAGES = (
+    "cli.click_no_such_option_possible",
+    "cli.click_no_such_option",
+    "cli.click_no_such_command",
+    "cli.click_invalid_int",
+    "cli.click_invalid_float",
+    "cli.click_missing_argument",
+    "cli.click_missing_option",
+    "cli.click_requires_argument",
+    "cli.click_takes_no_value",
+    "cli.click_extra_arguments",
+)
+
+
+def click_message(error: Any) -> str:
+    """A Click or Typer error's message in the current language; one not in CLICK_MESSAGES stays English."""
+    return in_language(error.format_message(), *CLICK_MESSAGES)
 
 
 def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcommands: dict[str, Any]) -> None:
@@ -180,11 +272,73 @@ def write_plain_help(command: Any, ctx: typer.Context, formatter: Any, subcomman
                 if getattr(param, "param_type_name", "") == "argument"
                 else getattr(param, "rich_help_panel", None) or "Options"
             )
-            panels.setdefault(panel, []).append(record)
-    panels["Commands"] = [(name, sub.get_short_help_str(limit=80)) for name, sub in subcommands.items()]
-    usage = " ".join(command.collect_usage_pieces(ctx))
+            panels.setdefault(panel, []).append((record[0], _param_help(command, param, record[1])))
+    panels["Commands"] = [(name, _short_help(sub)) for name, sub in subcommands.items()]
+    usage = say("help.usage", command=ctx.command_path, pieces=" ".join(command.collect_usage_pieces(ctx)))
+    titles = _panel_titles()
     columns = ctx.find_root().obj.columns
-    formatter.write(plain_help(f"Usage: {ctx.command_path} {usage}", command.help or "", list(panels.items()), columns))
+    description = _command_help(command)
+    formatter.write(plain_help(usage, description, [(titles.get(t, t), rows) for t, rows in panels.items()], columns))
+
+
+def _panel_titles() -> dict[str, str]:
+    """Each panel's title in the current language, under the English name the flags are filed by."""
+    titles = {
+        "Arguments": say("help.panel_arguments"),
+        "Options": say("help.panel_options"),
+        "Commands": say("help.panel_commands"),
+    }
+    if current() == DEFAULT:
+        return {**titles, **{panel.value: panel.value for panel in Panel}}
+    from lstm_explorer.explanations import panel_name
+
+    return {**titles, **{panel.value: panel_name(panel, current()) for panel in Panel}}
+
+
+def _command_key(command: Any) -> str:
+    """The command's name in its keys; the group's is the program's (the group has no name of its own)."""
+    return (command.name or "lstm-explore").replace("-", "_")
+
+
+def _command_help(command: Any) -> str:
+    """The command's description in the current language."""
+    return in_language(command.help or "", f"help.command.{_command_key(command)}")
+
+
+def _short_help(command: Any) -> str:
+    """The Commands panel's line: the description cut as Click cuts it, after translating it whole."""
+    if current() == DEFAULT:
+        return command.get_short_help_str(limit=80)
+    return make_default_short_help(_command_help(command), 80)
+
+
+def _param_help(command: Any, param: Any, shown: str) -> str:
+    """A flag's help as --help shows it, with Typer's `[default: …]` / `[required]` after it."""
+    own = getattr(param, "help", None) or ""
+    if current() == DEFAULT or not shown.startswith(own):
+        return shown
+    argument = BY_NAME.get(param.name or "")
+    if argument is not None and own == english_argument_help(argument):
+        text = argument_help(argument)
+    else:
+        text = in_language(own, f"help.option.{_command_key(command)}.{param.name}", f"help.option.{param.name}")
+    extras = re.fullmatch(r"\s*\[(.*)\]", shown[len(own) :], re.DOTALL)
+    if extras is None:
+        return text + shown[len(own) :]
+    parts = [_extra(param, part) for part in extras.group(1).split(messages(DEFAULT)["help.extras_separator"])]
+    return say("help.with_extras", help=text, extras=say("help.extras_separator").join(parts))
+
+
+def _extra(param: Any, part: str) -> str:
+    """One of Typer's notes after a flag's help (`default: 3`, `required`) in the current language."""
+    default = _english_pattern("help.default")
+    shown = default.fullmatch(part) if default is not None else None
+    if shown is None:
+        return in_language(part, "help.required")
+    value = shown.group("default")
+    if value.startswith("(") and value.endswith(")"):  # A show_default text, which Typer brackets.
+        value = f"({in_language(value[1:-1], f'help.shown_default.{param.name}')})"
+    return say("help.default", default=value)
 
 
 def _report(message: str, debug: bool) -> None:
@@ -193,7 +347,7 @@ def _report(message: str, debug: bool) -> None:
         traceback.print_exc()
     line = " ".join(str(message).split())
     line = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in line)
-    sys.stderr.write(f"Error: {line}\n")
+    sys.stderr.write(say("cli.error", message=line) + "\n")
     sys.stderr.flush()
 
 

@@ -7,12 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from lstm_explorer.cli_core import ExplorerCommand
+from lstm_explorer.cli_core import ExplorerCommand, english
 
 EXPLAIN = dict(
     cls=ExplorerCommand,
     context_settings={"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]},
-    help="Explain one LSTM argument (or list them all), instantly and without loading TensorFlow.",
+    help=english("help.command.explain"),
 )
 explain_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -22,18 +22,13 @@ def explain(
     ctx: typer.Context,
     argument: Annotated[
         Optional[str],
-        typer.Argument(
-            help="return_sequences, return-sequences or --return-sequences; omit it for the list.", show_default=False
-        ),
+        typer.Argument(help=english("help.option.explain.argument"), show_default=False),
     ] = None,
     lang: Annotated[
         Optional[str],
-        typer.Option(
-            help="Language of the explanation: en or zh (default: the locale's; Keras's own text stays English).",
-            show_default=False,
-        ),
+        typer.Option(help=english("help.option.explain.lang"), show_default=False),
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the same content as one JSON object.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help=english("help.option.explain.json_output"))] = False,
 ) -> None:
     import json
 

@@ -22,6 +22,7 @@ from lstm_explorer.catalogue import (
 )
 from lstm_explorer.errors import UsageError, shorten
 from lstm_explorer.inputs import MAX_SIZE
+from lstm_explorer.language import say
 from lstm_explorer.specs import Spec, parse_spec, unknown_name_message
 
 CUDNN_CHOICES = {"auto": "auto", "true": True, "false": False}
@@ -76,22 +77,13 @@ class LSTMConfig:
         """What the user should know about this configuration before reading any numbers."""
         notes = []
         if self.values["implementation"] is not None:
-            notes.append(
-                f"--implementation {self.values['implementation']} is not in Keras 3's signature or get_config(), "
-                "but the LSTM cell still reads it: at inference 1 and 2 (the default) agree up to float rounding; "
-                "in training mode 1 draws a separate input-dropout mask for each gate."
-            )
+            notes.append(say("values.note_implementation", implementation=self.values["implementation"]))
         if self.values["time_major"] is False:
-            notes.append(
-                "--no-time-major is Keras 2's default layout; Keras 3 removed the argument, so nothing changes."
-            )
+            notes.append(say("values.note_no_time_major"))
         if self.values["dropout"] == 1.0:
-            notes.append(
-                "--dropout 1.0: Keras's generic loop drops nothing at a rate of exactly 1, but where it runs "
-                "cuDNN (a GPU) it zeroes the whole input first."
-            )
+            notes.append(say("values.note_dropout_one"))
         if self.values["recurrent_dropout"] == 1.0:
-            notes.append("--recurrent-dropout 1.0: Keras treats a rate of exactly 1 as no recurrent dropout at all.")
+            notes.append(say("values.note_recurrent_dropout_one"))
         return notes
 
 
@@ -99,26 +91,19 @@ def _validate(argument: Argument, raw: object) -> object:
     flag, kind = argument.flag, argument.kind
     if kind is Kind.POSITIVE_INT:
         if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_SIZE:
-            raise UsageError(f"{flag} must be a positive integer up to {MAX_SIZE}, got {shorten(str(raw))}")
+            raise UsageError(say("values.positive_integer", flag=flag, largest=MAX_SIZE, value=shorten(str(raw))))
         return raw
     if kind is Kind.BOOL:
         if not isinstance(raw, bool):
-            raise UsageError(f"{flag} must be True or False, got {shorten(repr(raw))}")
+            raise UsageError(say("values.boolean", flag=flag, value=shorten(repr(raw))))
         return raw
     if kind is Kind.RATE:
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise UsageError(f"{flag} must be a number between 0 and 1, got {shorten(repr(raw))}")
-        value = float(raw)
-        if not math.isfinite(value) or not 0.0 <= value <= 1.0:
-            raise UsageError(
-                f"{flag} must be between 0 and 1, got {shorten(repr(raw))} (Keras would silently clamp it)"
-            )
-        return value
+        return _rate(flag, raw)
     if kind is Kind.SEED:
         if raw is None:
             return None
         if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_SEED:
-            raise UsageError(f"{flag} must be an integer between 0 and {MAX_SEED}, got {shorten(str(raw))}")
+            raise UsageError(say("values.seed_range", flag=flag, largest=MAX_SEED, value=shorten(str(raw))))
         return raw
     if kind is Kind.ACTIVATION:
         return _activation(flag, str(raw))
@@ -127,20 +112,27 @@ def _validate(argument: Argument, raw: object) -> object:
     if kind is Kind.CUDNN:
         key = str(raw).strip().lower()
         if key not in CUDNN_CHOICES:
-            raise UsageError(f"{flag} must be auto, true or false, got {shorten(repr(raw))}")
+            raise UsageError(say("values.use_cudnn_choice", flag=flag, value=shorten(repr(raw))))
         return CUDNN_CHOICES[key]
     if kind is Kind.IMPLEMENTATION:
         if raw is not None and (isinstance(raw, bool) or raw not in (1, 2)):
-            raise UsageError(f"{flag} must be 1 or 2, got {shorten(repr(raw))}")
+            raise UsageError(say("values.implementation_choice", flag=flag, value=shorten(repr(raw))))
         return raw
     if kind is Kind.TIME_MAJOR:
         if raw:
-            raise UsageError(
-                f"{flag} was removed in Keras 3: LSTM always takes (batch, timesteps, features). "
-                "Transpose time-major data first, e.g. np.transpose(x, (1, 0, 2)), and drop the flag"
-            )
+            raise UsageError(say("values.time_major_removed", flag=flag))
         return raw
     raise AssertionError(f"no validation for {kind}")
+
+
+def _rate(flag: str, raw: object) -> float:
+    """dropout or recurrent_dropout as a float in [0, 1]: Keras would clamp anything outside, silently."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise UsageError(say("values.rate_not_a_number", flag=flag, value=shorten(repr(raw))))
+    value = float(raw)
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise UsageError(say("values.rate_out_of_range", flag=flag, value=shorten(repr(raw))))
+    return value
 
 
 def _activation(flag: str, text: str) -> str | None:
@@ -148,9 +140,11 @@ def _activation(flag: str, text: str) -> str | None:
     if name.lower() == "none":
         return None
     if name in UNUSABLE_ACTIVATIONS:
-        raise UsageError(f"{flag} {name} can't be used inside an LSTM: {UNUSABLE_ACTIVATIONS[name]}")
+        why = say(UNUSABLE_ACTIVATIONS[name])
+        raise UsageError(say("values.activation_unusable", flag=flag, name=name, why=why))
     if name not in VOCABULARY[Kind.ACTIVATION]:
-        raise UsageError(unknown_name_message(flag, "activation", name, VOCABULARY[Kind.ACTIVATION] + ("none",)))
+        what = say("values.what_activation")
+        raise UsageError(unknown_name_message(flag, what, name, VOCABULARY[Kind.ACTIVATION] + ("none",)))
     return name
 
 
@@ -159,16 +153,16 @@ def _spec(argument: Argument, raw: object) -> Spec | None:
         spec = raw
     else:
         spec = parse_spec(str(raw), argument.flag)
-    what = argument.kind.value.removesuffix(" spec")
     if spec is None:
         if argument.kind is Kind.INITIALIZER:
-            raise UsageError(f"{argument.flag} can't be none: every weight needs an initializer, e.g. zeros")
+            raise UsageError(say("values.initializer_none", flag=argument.flag))
         return None
     names = VOCABULARY[argument.kind]
     if spec.name in NEEDS_ARGUMENTS and not spec.args and not spec.kwargs:
-        needs, why = NEEDS_ARGUMENTS[spec.name]
-        raise UsageError(f"{argument.flag} {spec.name} needs {needs}: {why}")
+        needs, why = (say(key) for key in NEEDS_ARGUMENTS[spec.name])
+        raise UsageError(say("values.needs_arguments", flag=argument.flag, name=spec.name, needs=needs, why=why))
     if spec.name not in names:
+        what = say("values.what_" + argument.kind.name.lower())
         raise UsageError(unknown_name_message(argument.flag, what, spec.name, names))
     return spec
 
@@ -179,23 +173,23 @@ _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 def parse_value(argument: Argument, text: str) -> object:
     """A value typed as plain text (as `vary` takes them) turned into what the flag would have given."""
     word = text.strip()
-    where = f"vary {argument.name}: {shorten(text)!r}"
+    where = {"name": argument.name, "value": repr(shorten(text))}
     if argument.kind is Kind.BOOL:
         if word.lower() in _TRUE | _FALSE:
             return word.lower() in _TRUE
-        raise UsageError(f"{where} is not true or false")
+        raise UsageError(say("values.vary_not_boolean", **where))
     if argument.kind in (Kind.POSITIVE_INT, Kind.SEED, Kind.IMPLEMENTATION):
         if argument.kind is Kind.SEED and word.lower() == "none":
             return None
         try:
             return int(word)
         except ValueError:
-            raise UsageError(f"{where} is not an integer") from None
+            raise UsageError(say("values.vary_not_integer", **where)) from None
     if argument.kind is Kind.RATE:
         try:
             return float(word)
         except ValueError:
-            raise UsageError(f"{where} is not a number") from None
+            raise UsageError(say("values.vary_not_a_number", **where)) from None
     return word
 
 
@@ -208,7 +202,7 @@ def build_config(raw: Mapping[str, object], explicit: frozenset[str] | set[str] 
     """Validate raw flag values (missing ones take the catalogue default) into an LSTMConfig."""
     unknown = set(raw) - set(BY_NAME)
     if unknown:
-        raise UsageError(f"unknown LSTM arguments: {', '.join(sorted(unknown))}")
+        raise UsageError(say("values.unknown_arguments", names=", ".join(sorted(unknown))))
     values = {a.name: _validate(a, raw.get(a.name, a.default)) for a in ARGUMENTS}
     _check_orthogonal_regularizer(values)
     return LSTMConfig(values, frozenset(explicit))
@@ -225,12 +219,6 @@ def _check_orthogonal_regularizer(values: Mapping[str, object]) -> None:
         return isinstance(spec, Spec) and spec.name in ORTHOGONAL_REGULARIZERS
 
     if orthogonal("bias_regularizer"):
-        raise UsageError(
-            f"--bias-regularizer {values['bias_regularizer']} needs a matrix, and the bias is a vector; "
-            "use it on --kernel-regularizer or --recurrent-regularizer"
-        )
+        raise UsageError(say("values.orthogonal_on_bias", spec=values["bias_regularizer"]))
     if orthogonal("activity_regularizer") and values["return_sequences"]:
-        raise UsageError(
-            f"--activity-regularizer {values['activity_regularizer']} needs a matrix, and with --return-sequences "
-            "the output is (batch, timesteps, units); drop one of the two"
-        )
+        raise UsageError(say("values.orthogonal_on_sequences", spec=values["activity_regularizer"]))

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, GATE_SYMBOLS, GATES, WEIGHT_BY_NAME, Kind
+from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, GATE_SYMBOLS, GATES, WEIGHT_BY_NAME
 from lstm_explorer.config import LSTMConfig
+from lstm_explorer.language import say
 
 SATURATION_MARGIN = 1e-3
 LEARNING_RATE = 0.1
@@ -87,27 +88,28 @@ def dropout(ctx: Context, name: str) -> Effect:
     changed = int(np.sum(np.abs(inference - training) > 1e-6))
     seed = ctx.config["seed"]
     lines = [
-        f"{name} = {rate:g}: in training mode {changed} of {inference.size} output entries changed "
-        f"(max |Δ| = {_max_diff(inference, training):.3g}); at inference none can, because Keras applies "
-        "dropout masks only when the layer is called with training=True (fit does, predict and plain calls don't).",
-        f"Masks seeded by --seed {seed}."
-        if seed is not None
-        else "Masks drawn from the global random state fixed by --random-seed.",
+        say(
+            "effects.dropout_training_changed",
+            name=name,
+            rate=rate,
+            changed=changed,
+            total=inference.size,
+            delta=_max_diff(inference, training),
+        ),
+        say("effects.dropout_masks_seeded", seed=seed) if seed is not None else say("effects.dropout_masks_global"),
     ]
     if rate == 1.0:
-        cudnn_case = "; where cuDNN runs, on a GPU, the input is zeroed instead" if name == "dropout" else ""
-        lines.append(
-            f"At a rate of exactly 1.0 Keras's generic loop drops nothing (it applies dropout only below 1){cudnn_case}."
-        )
-    lines.append("Keras would silently clamp a rate outside [0, 1]; this tool refuses one instead.")
+        # Only input dropout has a cuDNN path that zeroes the input at rate 1.
+        lines.append(say("effects.dropout_rate_one_input" if name == "dropout" else "effects.dropout_rate_one"))
+    lines.append(say("effects.dropout_rate_clamped"))
     if rate > 0 and changed == 0 and rate < 1.0:
-        lines.append("No entry changed: with few features and a small batch the mask has few bits; try --batch 8.")
-    shown = [("inference", inference), ("training", training)]
+        lines.append(say("effects.dropout_nothing_changed"))
+    shown = [(say("effects.dropout_inference_label"), inference), (say("effects.dropout_training_label"), training)]
     if inference.ndim == 3:
-        shown = [(f"{label}, sample 0 (rows are timesteps)", values[0]) for label, values in shown]
+        shown = [(say("effects.dropout_sample_label", label=label), values[0]) for label, values in shown]
     return Effect(
         name,
-        f"{name}: inference vs training mode",
+        say("effects.dropout_title", name=name),
         lines,
         shown,
         {"rate": rate, "inference": inference.tolist(), "training": training.tolist(), "changed_entries": changed},
@@ -124,24 +126,21 @@ def stateful(ctx: Context, name: str) -> Effect:
     layer.reset_state()
     after_reset = _call(model, x)[0]
     lines = [
-        f"The input was scaled by 1/{scale:g} (to [-1, 1]) so the carried state shows in the outputs; "
-        "a saturating input hides it in the 6th decimal.",
-        f"Second call on the same batch differs from the first by max |Δ| = {_max_diff(first, second):.3g}: "
-        "it started from the carried h and c instead of zeros.",
-        f"After layer.reset_state() the output equals the first call again (max |Δ| = {_max_diff(first, after_reset):.3g}).",
-        "Keras needs a fixed batch size for this (keras.Input(batch_shape=…)); reset the state between "
-        "independent sequences or epochs.",
+        say("effects.stateful_input_scaled", scale=scale),
+        say("effects.stateful_second_call", delta=_max_diff(first, second)),
+        say("effects.stateful_after_reset", delta=_max_diff(first, after_reset)),
+        say("effects.stateful_fixed_batch"),
     ]
     return Effect(
         name,
-        "stateful: the same batch fed twice",
+        say("effects.stateful_title"),
         lines,
         [
-            ("first call", first),
-            ("second call", second),
-            ("after reset_state()", after_reset),
-            ("carried h", carried_h),
-            ("carried c", carried_c),
+            (say("effects.stateful_first_call_label"), first),
+            (say("effects.stateful_second_call_label"), second),
+            (say("effects.stateful_after_reset_label"), after_reset),
+            (say("effects.stateful_carried_h_label"), carried_h),
+            (say("effects.stateful_carried_c_label"), carried_c),
         ],
         {
             "input_scale": 1.0 / scale,
@@ -163,12 +162,12 @@ def return_state(ctx: Context, name: str) -> Effect:
     diff = _max_diff(last, h)
     equal = bool(np.array_equal(last, h))
     lines = [
-        f"return_state gives the tuple (output, h, c); h equals the last output: {equal} (max |Δ| = {diff:.3g}).",
-        "c, the cell state, is returned nowhere else.",
+        say("effects.return_state_last_output", equal=equal, delta=diff),
+        say("effects.return_state_cell_state"),
     ]
     return Effect(
         name,
-        "return_state: (output, h, c)",
+        say("effects.return_state_title"),
         lines,
         [("h", h), ("c", c)],
         {"h": h.tolist(), "c": c.tolist(), "h_equals_last_output": equal, "max_abs_diff": diff},
@@ -182,15 +181,23 @@ def return_sequences(ctx: Context, name: str) -> Effect:
     diff = _max_diff(sequence[:, -1], last)
     equal = bool(np.array_equal(sequence[:, -1], last))
     lines = [
-        f"return_sequences=True returns every h_t, shape {sequence.shape}; False returns only the last one, shape "
-        f"{last.shape}. The sequence's last row equals the plain output: {equal} (max |Δ| = {diff:.3g}).",
+        say(
+            "effects.return_sequences_shapes",
+            sequence_shape=sequence.shape,
+            output_shape=last.shape,
+            equal=equal,
+            delta=diff,
+        ),
     ]
-    arrays = [("last row of the sequence", sequence[:, -1]), ("plain output", last)]
+    arrays = [
+        (say("effects.return_sequences_last_row_label"), sequence[:, -1]),
+        (say("effects.return_sequences_plain_output_label"), last),
+    ]
     if not ctx.config["return_sequences"]:
-        arrays.insert(0, ("the sequence, sample 0 (rows are timesteps in processing order)", sequence[0]))
+        arrays.insert(0, (say("effects.return_sequences_sample_label"), sequence[0]))
     return Effect(
         name,
-        "return_sequences: every h_t vs the last one",
+        say("effects.return_sequences_title"),
         lines,
         arrays,
         {
@@ -210,17 +217,16 @@ def go_backwards(ctx: Context, name: str) -> Effect:
     forward_seq = _call(forwards, ctx.x)[0]
     diff = _max_diff(backward_seq, forward_on_reversed)
     lines = [
-        f"go_backwards on x equals a forward pass on x reversed in time: max |Δ| = {diff:.3g}.",
-        "The sequence comes back in processing order, i.e. reversed: row 0 is h after reading the last "
-        f"timestep. Its last row (h after the whole sequence) differs from the forward pass's by {_max_diff(backward_seq[:, -1], forward_seq[:, -1]):.3g}.",
+        say("effects.go_backwards_reversed_input", delta=diff),
+        say("effects.go_backwards_processing_order", delta=_max_diff(backward_seq[:, -1], forward_seq[:, -1])),
     ]
     return Effect(
         name,
-        "go_backwards: reading the sequence from the end",
+        say("effects.go_backwards_title"),
         lines,
         [
-            ("go_backwards sequence, sample 0", backward_seq[0]),
-            ("forward on reversed input, sample 0", forward_on_reversed[0]),
+            (say("effects.go_backwards_sequence_label"), backward_seq[0]),
+            (say("effects.go_backwards_forward_label"), forward_on_reversed[0]),
         ],
         {"output": backward_seq.tolist(), "forward_on_reversed": forward_on_reversed.tolist(), "max_abs_diff": diff},
     )
@@ -241,7 +247,8 @@ def _regularizer_formula(regularizer: Any, values: np.ndarray, symbol: str) -> t
             f"l1 × Σ|{symbol}| + l2 × Σ{symbol}² = {config['l1']:g} × {abs_sum:.6g} + {config['l2']:g} × {sq_sum:.6g}",
             value,
         )
-    return f"{kind}({', '.join(f'{k}={v!r}' for k, v in config.items())}) applied to {symbol}", float(
+    arguments = ", ".join(f"{k}={v!r}" for k, v in config.items())
+    return say("effects.regularizer_formula_other", kind=kind, arguments=arguments, symbol=symbol), float(
         np.asarray(regularizer(values))
     )
 
@@ -252,8 +259,8 @@ def regularizer(ctx: Context, name: str) -> Effect:
     if reg is None:
         return Effect(
             name,
-            f"{name}: none",
-            [f"No {name} set; the layer adds {len(ctx.layer.losses)} loss terms in all (total {keras_total:.6g})."],
+            say("effects.not_set_title", name=name),
+            [say("effects.regularizer_none", name=name, count=len(ctx.layer.losses), total=keras_total)],
             data={"losses": {}, "keras_total": keras_total},
         )
     if name == "activity_regularizer":
@@ -262,30 +269,32 @@ def regularizer(ctx: Context, name: str) -> Effect:
         total = 0.0
         for label, tensor in zip(("output", "h", "c"), ctx.outputs):
             formula, value = _regularizer_formula(reg, tensor, label)
-            terms.append(f"{label}: ({formula}) / batch {batch} = {value / batch:.6g}")
+            terms.append(
+                say("effects.regularizer_activity_term", label=label, formula=formula, batch=batch, value=value / batch)
+            )
             total += value / batch
-        lines = terms + [
-            f"Keras divides the activity penalty by the batch size ({batch}) and adds one term per returned tensor "
-            f"({len(ctx.outputs)} here). It only enters the training loss."
-        ]
+        lines = terms + [say("effects.regularizer_activity_per_batch", batch=batch, count=len(ctx.outputs))]
         value = total
     elif _weight_of(name) not in ctx.weights():
         return Effect(
             name,
-            f"{name}: nothing to penalise",
-            [f"use_bias is off: there is no {_weight_of(name)}, so {name} adds no loss."],
+            say("effects.regularizer_no_bias_title", name=name),
+            [say("effects.regularizer_no_bias", weight=_weight_of(name), name=name)],
             data={"losses": {}, "keras_total": keras_total},
         )
     else:
         weight = ctx.weights()[_weight_of(name)]
         symbol = WEIGHT_BY_NAME[_weight_of(name)].symbol
         formula, value = _regularizer_formula(reg, weight, symbol)
-        lines = [f"{formula} = {value:.6g}, added to the training loss (the forward pass is unchanged)."]
+        lines = [say("effects.regularizer_weight_term", formula=formula, value=value)]
     if value == 0.0:
-        lines.append("This penalty is 0: it adds nothing to the loss (a factor of 0, or weights that are all zero).")
-    lines.append(f"All loss terms the layer holds (layer.losses) add up to {keras_total:.6g}.")
+        lines.append(say("effects.regularizer_zero"))
+    lines.append(say("effects.regularizer_layer_total", total=keras_total))
     return Effect(
-        name, f"{name}: the loss term it adds", lines, data={"losses": {name: value}, "keras_total": keras_total}
+        name,
+        say("effects.regularizer_title", name=name),
+        lines,
+        data={"losses": {name: value}, "keras_total": keras_total},
     )
 
 
@@ -294,24 +303,32 @@ def _constraint_statistic(constraint: Any, weight: np.ndarray) -> tuple[str, flo
     config = constraint.get_config()
     if kind == "NonNeg":
         low = float(weight.min())
-        return "min value ≥ 0", low, low >= 0
+        return say("effects.constraint_min_value"), low, low >= 0
     axis = config.get("axis", 0)
     norms = np.sqrt(np.sum(np.square(weight.astype(np.float64)), axis=axis))
     if kind == "MaxNorm":
         top = float(norms.max())
-        return f"max norm along axis {axis} ≤ {config['max_value']:g}", top, top <= config["max_value"] + 1e-5
+        holds = top <= config["max_value"] + 1e-5
+        return say("effects.constraint_max_norm", axis=axis, max_value=config["max_value"]), top, holds
     if kind == "UnitNorm":
         worst = float(np.max(np.abs(norms - 1.0)))
-        return f"max |norm − 1| along axis {axis} ≈ 0", worst, worst <= 1e-4
+        return say("effects.constraint_unit_norm", axis=axis), worst, worst <= 1e-4
     if kind == "MinMaxNorm":
         low, high = float(norms.min()), float(norms.max())
         holds = config["rate"] != 1.0 or (low >= config["min_value"] - 1e-5 and high <= config["max_value"] + 1e-5)
-        return (
-            f"norms along axis {axis} within [{config['min_value']:g}, {config['max_value']:g}] (rate {config['rate']:g})",
-            high,
-            holds,
+        label = say(
+            "effects.constraint_min_max_norm",
+            axis=axis,
+            min_value=config["min_value"],
+            max_value=config["max_value"],
+            rate=config["rate"],
         )
-    return f"{kind} applied", float("nan"), True
+        return label, high, holds
+    return say("effects.constraint_other", kind=kind), float("nan"), True
+
+
+def _verdict(holds: bool) -> str:
+    return say("effects.constraint_holds" if holds else "effects.constraint_violated")
 
 
 def constraints(ctx: Context, names: list[str]) -> list[Effect]:
@@ -319,12 +336,17 @@ def constraints(ctx: Context, names: list[str]) -> list[Effect]:
     present = ctx.weights()
     active = [n for n in names if ctx.layer_kwargs[n] is not None and _weight_of(n) in present]
     effects = [
-        Effect(n, f"{n}: none", [f"No {n} set: the optimizer leaves {_weight_of(n)} unprojected."], data={})
+        Effect(
+            n,
+            say("effects.not_set_title", name=n),
+            [say("effects.constraint_none", name=n, weight=_weight_of(n))],
+            data={},
+        )
         if ctx.layer_kwargs[n] is None
         else Effect(
             n,
-            f"{n}: nothing to constrain",
-            [f"use_bias is off: there is no {_weight_of(n)} for {n} to act on."],
+            say("effects.constraint_no_bias_title", name=n),
+            [say("effects.constraint_no_bias", weight=_weight_of(n), name=n)],
             data={},
         )
         for n in names
@@ -355,20 +377,28 @@ def constraints(ctx: Context, names: list[str]) -> list[Effect]:
         _, value_after, holds_after = _constraint_statistic(constraint, after[weight])
         moved = np.abs(after[weight].astype(np.float64) - unprojected[weight]) > PROJECTION_TOLERANCE
         lines = [
-            f"One SGD step (learning rate {LEARNING_RATE:g}, target zeros, mean squared error) on a copy of the layer; "
-            f"Keras projects {weight} only after the update, not at build.",
-            f"{label}: before the step {value_before:.6g} ({'holds' if holds_before else 'violated'}), "
-            f"after {value_after:.6g} ({'holds' if holds_after else 'violated'}).",
-            f"The projection moved {int(moved.sum())} of {moved.size} entries of {weight}."
+            say("effects.constraint_one_step", learning_rate=LEARNING_RATE, weight=weight),
+            say(
+                "effects.constraint_before_after",
+                statistic=label,
+                before=value_before,
+                before_verdict=_verdict(holds_before),
+                after=value_after,
+                after_verdict=_verdict(holds_after),
+            ),
+            say("effects.constraint_projected", moved=int(moved.sum()), total=moved.size, weight=weight)
             if moved.any()
-            else f"It never bound: the stepped {weight} already satisfied it, so here it changed nothing.",
+            else say("effects.constraint_never_bound", weight=weight),
         ]
         effects.append(
             Effect(
                 name,
-                f"{name}: {weight} before and after one training step",
+                say("effects.constraint_title", name=name, weight=weight),
                 lines,
-                [(f"{weight} before", before[weight]), (f"{weight} after", after[weight])],
+                [
+                    (say("effects.constraint_before_label", weight=weight), before[weight]),
+                    (say("effects.constraint_after_label", weight=weight), after[weight]),
+                ],
                 {
                     "weight": weight,
                     "statistic": label,
@@ -400,38 +430,54 @@ def initializer(ctx: Context, name: str) -> Effect:
     weight_name = _weight_of(name)
     weights = ctx.weights()
     if weight_name not in weights:
-        return Effect(name, f"{name}: unused", [f"use_bias is off: there is no {weight_name} to initialize."], data={})
+        return Effect(
+            name,
+            say("effects.initializer_unused_title", name=name),
+            [say("effects.initializer_no_bias", weight=weight_name)],
+            data={},
+        )
     values = weights[weight_name]
     stats = _gate_stats(values, units)
-    lines = [
-        f"{GATE_SYMBOLS[gate]}: mean {s['mean']:+.4f}, std {s['std']:.4f}, min {s['min']:+.4f}, max {s['max']:+.4f}"
-        for gate, s in stats.items()
-    ]
+    lines = [say("effects.initializer_gate_block", gate=GATE_SYMBOLS[gate], **s) for gate, s in stats.items()]
     data: dict[str, Any] = {"weight": weight_name, "per_gate": stats}
     spec = ctx.config[name]
     if name == "recurrent_initializer" and getattr(spec, "name", None) in ORTHOGONAL_NAMES:
         deviation = float(np.linalg.norm(values.astype(np.float64) @ values.T.astype(np.float64) - np.eye(units)))
-        lines.append(f"Orthogonality of R ({units} × {4 * units}): ‖R·Rᵀ − I‖ = {deviation:.3g}.")
+        lines.append(say("effects.initializer_orthogonality", units=units, columns=4 * units, deviation=deviation))
         data["orthogonality"] = deviation
-    return Effect(name, f"{name}: {spec} → {weight_name}, per gate block", lines, data=data)
+    return Effect(name, say("effects.initializer_title", name=name, spec=spec, weight=weight_name), lines, data=data)
 
 
 def unit_forget_bias(ctx: Context, name: str) -> Effect:
     units = ctx.config.units
     bias = ctx.weights().get("bias")
     if bias is None:
-        return Effect(name, f"{name}: no bias", ["use_bias is off, so there is no forget bias to set."], data={})
+        return Effect(
+            name,
+            say("effects.unit_forget_bias_no_bias_title", name=name),
+            [say("effects.unit_forget_bias_no_bias")],
+            data={},
+        )
     forget = bias[units : 2 * units]
     all_one = bool(np.all(forget == 1.0))
     lines = [
-        f"Forget block b_f = {np.array2string(forget, precision=4)}; all ones: {all_one} "
-        f"(unit_forget_bias is {ctx.config[name]}).",
-        f"Other blocks: i {np.array2string(bias[:units], precision=4)}, {GATE_SYMBOLS['c']} {np.array2string(bias[2 * units : 3 * units], precision=4)}, "
-        f"o {np.array2string(bias[3 * units :], precision=4)}.",
+        say(
+            "effects.unit_forget_bias_forget_block",
+            forget=np.array2string(forget, precision=4),
+            all_one=all_one,
+            value=ctx.config[name],
+        ),
+        say(
+            "effects.unit_forget_bias_other_blocks",
+            i=np.array2string(bias[:units], precision=4),
+            candidate=GATE_SYMBOLS["c"],
+            candidate_block=np.array2string(bias[2 * units : 3 * units], precision=4),
+            o=np.array2string(bias[3 * units :], precision=4),
+        ),
     ]
     return Effect(
         name,
-        "unit_forget_bias: the forget gate's starting bias",
+        say("effects.unit_forget_bias_title"),
         lines,
         data={"forget_block": forget.tolist(), "forget_bias_is_one": all_one},
     )
@@ -448,13 +494,15 @@ def unroll(ctx: Context, name: str) -> Effect:
         timings[label] = time.perf_counter() - start
     diff = _max_diff(outputs["loop"], outputs["unrolled"])
     lines = [
-        f"Unrolled and symbolic loop agree to max |Δ| = {diff:.3g}.",
-        f"One call took {timings['unrolled'] * 1e3:.2f} ms unrolled and {timings['loop'] * 1e3:.2f} ms as a loop "
-        f"({ctx.x.shape[1]} timesteps; unrolling pays off only for short sequences, and costs memory).",
+        say("effects.unroll_agreement", delta=diff),
+        say(
+            "effects.unroll_timing",
+            unrolled_ms=timings["unrolled"] * 1e3,
+            loop_ms=timings["loop"] * 1e3,
+            timesteps=ctx.x.shape[1],
+        ),
     ]
-    return Effect(
-        name, "unroll: the same numbers, another graph", lines, data={"max_abs_diff": diff, "seconds": timings}
-    )
+    return Effect(name, say("effects.unroll_title"), lines, data={"max_abs_diff": diff, "seconds": timings})
 
 
 @dataclass(frozen=True)
@@ -468,7 +516,9 @@ class CudnnCondition:
 
     def __str__(self) -> str:
         shown = "none" if self.value is None else self.value
-        return f"{self.argument} {shown}" if self.met else f"{self.argument} {shown} (cuDNN needs {self.needs})"
+        if self.met:
+            return f"{self.argument} {shown}"
+        return say("effects.cudnn_condition_unmet", argument=self.argument, value=shown, needs=self.needs)
 
 
 def cudnn_conditions(config: LSTMConfig) -> list[CudnnCondition]:
@@ -488,7 +538,7 @@ def cudnn_conditions(config: LSTMConfig) -> list[CudnnCondition]:
         condition("recurrent_dropout", "0", config["recurrent_dropout"] == 0.0),
         condition("unroll", "False", config["unroll"] is False),
         condition("use_bias", "True", config["use_bias"] is True),
-        condition("use_cudnn", "auto or true", config["use_cudnn"] in ("auto", True)),
+        condition("use_cudnn", say("effects.cudnn_needs_auto_or_true"), config["use_cudnn"] in ("auto", True)),
     ]
 
 
@@ -504,19 +554,19 @@ def cudnn(ctx: Context, name: str = "cudnn") -> Effect:
     visible = gpu_visible(ctx.tf)
     lines = ["  ".join(f"{'✓' if c.met else '✗'} {c}" for c in conditions)]
     if eligible and visible:
-        verdict = "A GPU is visible and every condition holds: the call ran the cuDNN kernel."
+        verdict = say("effects.cudnn_ran")
     elif eligible:
-        verdict = "TensorFlow sees no GPU, so the generic kernel ran; on a GPU this layer would run cuDNN."
+        verdict = say("effects.cudnn_no_gpu")
     elif ctx.config["use_cudnn"] is False:
-        verdict = "use_cudnn is False: the generic kernel runs, GPU or not."
+        verdict = say("effects.cudnn_turned_off")
     else:
-        verdict = "Not eligible: the generic kernel runs even on a GPU, and --use-cudnn true is refused."
+        verdict = say("effects.cudnn_not_eligible")
     lines.append(verdict)
     if ctx.config["implementation"] is not None:
-        lines.append(f"--implementation {ctx.config['implementation']} plays no part in this choice in Keras 3.")
+        lines.append(say("effects.cudnn_implementation", implementation=ctx.config["implementation"]))
     return Effect(
         name,
-        "cuDNN eligibility",
+        say("effects.cudnn_title"),
         lines,
         data={
             "eligible": eligible,
@@ -535,19 +585,14 @@ def saturation(ctx: Context, name: str = "saturation") -> Effect:
     per_gate = {g: float(near[:, :, k].mean()) for k, g in enumerate(("i", "f", "o"))}
     scale = float(np.max(np.abs(ctx.x)))
     saturated = share >= SATURATION_WARNING_SHARE
-    lines = [
-        f"{share:.0%} of the gate activations are within {SATURATION_MARGIN:g} of 0 or 1 "
-        f"(i {per_gate['i']:.0%}, f {per_gate['f']:.0%}, o {per_gate['o']:.0%}); the input's largest magnitude is {scale:g}.",
-    ]
+    lines = [say("effects.saturation_share", share=share, margin=SATURATION_MARGIN, scale=scale, **per_gate)]
     suggestion = None
     if saturated and scale > 1.0:
-        suggestion = (
-            f"Saturated gates pass almost no gradient and hide small effects: --scale divides the input by {scale:g}."
-        )
+        suggestion = say("effects.saturation_suggestion", scale=scale)
         lines.append(suggestion)
     return Effect(
         name,
-        "Gate saturation",
+        say("effects.saturation_title"),
         lines,
         data={
             "share": share,
@@ -559,29 +604,28 @@ def saturation(ctx: Context, name: str = "saturation") -> Effect:
     )
 
 
+# Each catalogue entry names its demonstration; constraints are demonstrated together (`constraints`).
 DEMONSTRATIONS: dict[str, Callable[[Context, str], Effect]] = {
     "dropout": dropout,
-    "recurrent_dropout": dropout,
     "stateful": stateful,
     "return_state": return_state,
     "return_sequences": return_sequences,
     "go_backwards": go_backwards,
     "unit_forget_bias": unit_forget_bias,
     "unroll": unroll,
-    **{a.name: regularizer for a in ARGUMENTS if a.kind is Kind.REGULARIZER},
-    **{a.name: initializer for a in ARGUMENTS if a.kind is Kind.INITIALIZER},
+    "regularizer": regularizer,
+    "initializer": initializer,
 }
-CONSTRAINT_ARGUMENTS = [a.name for a in ARGUMENTS if a.kind is Kind.CONSTRAINT]
-DEMONSTRABLE = frozenset(DEMONSTRATIONS) | frozenset(CONSTRAINT_ARGUMENTS)
+DEMONSTRABLE = frozenset(a.name for a in ARGUMENTS if a.demonstration is not None)
 
 
 def demonstrate(ctx: Context, names: frozenset[str]) -> list[Effect]:
     """The demonstrations for `names` in catalogue order, then cuDNN and saturation, always."""
     effects: list[Effect] = []
     for argument in ARGUMENTS:
-        if argument.name in names and argument.name in DEMONSTRATIONS:
-            effects.append(DEMONSTRATIONS[argument.name](ctx, argument.name))
-    wanted_constraints = [n for n in CONSTRAINT_ARGUMENTS if n in names]
+        if argument.name in names and argument.demonstration in DEMONSTRATIONS:
+            effects.append(DEMONSTRATIONS[argument.demonstration](ctx, argument.name))
+    wanted_constraints = [a.name for a in ARGUMENTS if a.name in names and a.demonstration == "constraint"]
     if wanted_constraints:
         effects.extend(constraints(ctx, wanted_constraints))
     effects.append(cudnn(ctx))

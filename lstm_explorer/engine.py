@@ -21,6 +21,7 @@ from lstm_explorer.config import LSTMConfig
 from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate, gpu_visible
 from lstm_explorer.errors import ExplorerError, RunFailure, UsageError
 from lstm_explorer.inputs import InputData
+from lstm_explorer.language import say
 from lstm_explorer.quiet import muted
 from lstm_explorer.reference import Step, compare, lstm_forward
 from lstm_explorer.specs import Spec
@@ -87,8 +88,8 @@ class RunResult:
     def pass_name(self) -> str:
         """The pass that ran, as every picture names it, so that nobody takes it for the other one."""
         if not self.training:
-            return "inference pass"
-        return "training pass, dropout masks applied" if self.dropout_masks else "training pass"
+            return say("run.pass_inference")
+        return say("run.pass_training_masked") if self.dropout_masks else say("run.pass_training")
 
 
 def param_count(units: int, input_dim: int, use_bias: bool) -> ParamCount:
@@ -142,17 +143,17 @@ def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None) -> A
     try:
         bound = inspect.signature(cls).bind(*spec.args, **dict(spec.kwargs))
     except TypeError as error:
-        raise UsageError(f"{where}: {error}") from None
+        raise UsageError(say("run.spec_refused", where=where, reason=error)) from None
     parameters = inspect.signature(cls).parameters
     for name, value in bound.arguments.items():
         default = parameters[name].default
         wants_number = isinstance(default, (int, float)) and not isinstance(default, bool)
         if wants_number and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise UsageError(f"{where}: {name} must be a number, got {value!r}")
+            raise UsageError(say("run.spec_needs_number", where=where, name=name, value=repr(value)))
     try:
         return cls(*bound.args, **bound.kwargs)
     except (TypeError, ValueError) as error:
-        raise UsageError(f"{where}: {clean_keras_message(error)}") from error
+        raise UsageError(say("run.spec_refused", where=where, reason=clean_keras_message(error))) from error
 
 
 def _check_cudnn_request(config: LSTMConfig, tf: ModuleType) -> None:
@@ -161,11 +162,9 @@ def _check_cudnn_request(config: LSTMConfig, tf: ModuleType) -> None:
     failed = [c for c in cudnn_conditions(config) if not c.met]
     if failed:
         lacking = ", ".join(f"{c.argument} {c.needs}" for c in failed)
-        raise UsageError(f"--use-cudnn true needs {lacking}, which this configuration lacks. Use auto or false")
+        raise UsageError(say("run.cudnn_true_lacking", lacking=lacking))
     if not gpu_visible(tf):
-        raise UsageError(
-            "--use-cudnn true needs a GPU with cuDNN and TensorFlow sees none here; use auto (the default) or false"
-        )
+        raise UsageError(say("run.cudnn_true_no_gpu"))
 
 
 def implementation_one_crashes(config: LSTMConfig, training: bool) -> bool:
@@ -256,10 +255,7 @@ def _build(
     """Seed, resolve the arguments, build the layer on the input's full shape; optionally load weights."""
     _check_cudnn_request(config, tf)
     if implementation_one_crashes(config, training):
-        raise UsageError(
-            "--implementation 1 with --dropout in training mode crashes inside Keras 3 while --use-cudnn is auto; "
-            "add --use-cudnn false (same numbers on a CPU) or drop --implementation"
-        )
+        raise UsageError(say("run.implementation_one_crash"))
     keras.utils.set_random_seed(random_seed)
     kwargs = keras_layer_kwargs(config, keras)
     try:
@@ -267,7 +263,7 @@ def _build(
         inputs = keras.Input(batch_shape=x.shape)
         model = keras.Model(inputs, layer(inputs))
     except (TypeError, ValueError) as error:
-        raise UsageError(f"Keras rejected this configuration: {clean_keras_message(error)}") from error
+        raise UsageError(say("run.keras_rejected_config", message=clean_keras_message(error))) from error
     if weights is not None:
         layer.set_weights(weights)
     return layer, model, kwargs
@@ -277,7 +273,7 @@ def _call(model: Any, x: np.ndarray, training: bool) -> list[np.ndarray]:
     try:
         returned = model(x, training=training)
     except Exception as error:  # Keras raises many types at call time; all are reported alike.
-        raise RunFailure(f"the LSTM call failed: {clean_keras_message(error)}") from error
+        raise RunFailure(say("run.call_failed", message=clean_keras_message(error))) from error
     return [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
 
 
@@ -300,10 +296,7 @@ def sweep_note(argument: str, training: bool) -> str | None:
     """Why a dropout sweep at inference gives identical rows, and what to do about it."""
     if training or argument not in ("dropout", "recurrent_dropout"):
         return None
-    return (
-        f"{argument} acts only in training mode, and this sweep called each layer for inference: every row is the "
-        "same. Add --training to see the dropout masks act."
-    )
+    return say("notes.sweep_dropout_inference", argument=argument)
 
 
 def sweep(
@@ -465,11 +458,16 @@ def _name_masks(masks: dict[str, Any]) -> list[NamedArray]:
             continue
         if isinstance(drawn, (list, tuple)):
             named += [
-                NamedArray(f"{key}_mask_{gate.key}", f"multiplies {multiplies} for gate {gate.symbol}", np.asarray(m))
+                NamedArray(
+                    f"{key}_mask_{gate.key}",
+                    say("run.mask_for_gate", multiplies=multiplies, gate=gate.symbol),
+                    np.asarray(m),
+                )
                 for gate, m in zip(GATES, drawn)
             ]
         else:
-            named.append(NamedArray(f"{key}_mask", f"multiplies {multiplies} for every gate", np.asarray(drawn)))
+            described = say("run.mask_for_every_gate", multiplies=multiplies)
+            named.append(NamedArray(f"{key}_mask", described, np.asarray(drawn)))
     return named
 
 
@@ -499,32 +497,28 @@ def check_against_reference(
     worst, ok = compare(tensors, expected)
     note = ""
     if not ok and "sparsemax" in (config["activation"], config["recurrent_activation"]):
-        note = "Keras's TensorFlow sparsemax does not follow the sparsemax definition (its rows need not sum to 1)."
+        note = say("notes.sparsemax_reference")
     return ReferenceCheck(worst, ok, note)
 
 
 def _name_outputs(config: LSTMConfig, arrays: list[np.ndarray]) -> list[NamedArray]:
     if config["return_sequences"]:
-        first = NamedArray("sequence", "h at every timestep", arrays[0])
+        first = NamedArray("sequence", say("run.output_sequence"), arrays[0])
     else:
-        first = NamedArray("last_output", "h after the last timestep", arrays[0])
+        first = NamedArray("last_output", say("run.output_last"), arrays[0])
     named = [first]
     if config["return_state"]:
-        named.append(NamedArray("final_h", "final hidden state h", arrays[1]))
-        named.append(NamedArray("final_c", "final cell state c", arrays[2]))
+        named.append(NamedArray("final_h", say("run.output_final_h"), arrays[1]))
+        named.append(NamedArray("final_c", say("run.output_final_c"), arrays[2]))
     return named
 
 
 def _run_notes(config: LSTMConfig, training: bool) -> list[str]:
     notes = []
     if not training and (config["dropout"] or config["recurrent_dropout"]):
-        notes.append(
-            "Dropout acts only in training mode; this is an inference call, so it changed nothing (add --training)."
-        )
+        notes.append(say("notes.dropout_inference"))
     if config["go_backwards"] and config["return_sequences"]:
-        notes.append(
-            "go_backwards: the sequence comes back in reversed time order: row 0 is h after reading the last timestep, which was read first."
-        )
+        notes.append(say("notes.go_backwards_reversed"))
     return notes
 
 

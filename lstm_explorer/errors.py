@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-INTERRUPTED = "interrupted (Ctrl-C)"
+from lstm_explorer.language import say
 
 
 class ExitStatus(IntEnum):
@@ -39,6 +39,11 @@ class Interrupted(ExplorerError):
     """Ctrl-C: exit status 130, as a shell reports SIGINT."""
 
     exit_code = ExitStatus.INTERRUPTED
+
+
+def interrupted() -> str:
+    """What the one line says after Ctrl-C, in the language being spoken."""
+    return say("cli.interrupted")
 
 
 class RunFailure(ExplorerError):

@@ -15,7 +15,7 @@ from lstm_explorer.catalogue import ARGUMENTS, REQUIRED, VOCABULARY, Argument, K
 from lstm_explorer.errors import UsageError, shorten
 from lstm_explorer.keras_doc import read_keras_doc
 from lstm_explorer.language import LANGUAGES as LANGUAGES
-from lstm_explorer.language import TEXTS_DIR, UnknownLanguage, checked
+from lstm_explorer.language import TEXTS_DIR, UnknownLanguage, checked, say, speaking
 from lstm_explorer.language import texts as language_texts
 
 
@@ -52,12 +52,17 @@ class Explanation:
         return asdict(self)
 
 
-def texts(lang: str) -> dict[str, dict[str, object]]:
-    """The language file, or a UsageError naming the languages there are."""
+def checked_language(lang: str) -> str:
+    """`lang` normalised, or a UsageError naming the languages there are."""
     try:
-        return language_texts(checked(lang))
+        return checked(lang)
     except UnknownLanguage as error:
         raise UsageError(str(error)) from None
+
+
+def texts(lang: str) -> dict[str, dict[str, object]]:
+    """The language file, or a UsageError naming the languages there are."""
+    return language_texts(checked_language(lang))
 
 
 @functools.cache
@@ -84,8 +89,8 @@ def keras_says(argument: Argument) -> KerasSays:
 def display_default(argument: Argument, lang: str = "en") -> str:
     """The default as the overview and the Values line show it; Keras's own values stay code."""
     if argument.keras_default is REQUIRED:
-        template = "required (the tool uses {default})" if lang == "en" else str(texts(lang)["words"]["required"])
-        return template.format(default=argument.default)
+        with speaking(checked_language(lang)):
+            return say("values.required_default", default=argument.default)
     return "None" if argument.default is None else repr(argument.default)
 
 
@@ -100,12 +105,9 @@ def panel_name(panel: Panel, lang: str = "en") -> str:
 
 
 def summary(argument: Argument, lang: str = "en") -> str:
-    """The one-line meaning: the catalogue's in English, the language file's otherwise."""
-    if lang == "en":
+    """The one-line meaning, from the language file (beside the argument's long explanation)."""
+    with speaking(checked_language(lang)):
         return argument.summary
-    entry = texts(lang)[argument.name]
-    assert isinstance(entry, dict)
-    return str(entry["summary"])
 
 
 def overview(lang: str = "en") -> list[dict[str, str]]:
@@ -155,13 +157,11 @@ def resolve(name: str, command: str = "explain") -> Argument:
     if argument is not None:
         return argument
     near = [repr(n) for n in suggestions(name)]
-    hint = ""
+    hint = say("values.no_suggestion")
     if near:
-        options = near[0] if len(near) == 1 else f"{', '.join(near[:-1])} or {near[-1]}"
-        hint = f"; did you mean {options}?"
-    raise UsageError(
-        f"{command}: unknown argument {shorten(name)!r}{hint or '.'} Run 'lstm-explore explain' for the list."
-    )
+        options = near[0] if len(near) == 1 else say("values.or").join([say("values.comma").join(near[:-1]), near[-1]])
+        hint = say("values.did_you_mean", options=options)
+    raise UsageError(say("values.unknown_argument", command=command, name=repr(shorten(name)), hint=hint))
 
 
 def _items(value: object) -> list[object]:

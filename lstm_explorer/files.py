@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lstm_explorer import checkpoint
 from lstm_explorer.errors import RunFailure, UsageError
+from lstm_explorer.language import say
 
 
 def check_target(
@@ -21,23 +22,23 @@ def check_target(
 ) -> Path:
     """Refuse, before anything is computed, a destination that can't or shouldn't be written."""
     if not path_text.strip():
-        raise UsageError(f"{flag} is empty: give the path of the file to write")
+        raise UsageError(say("inputs.target_empty", flag=flag))
     path = Path(path_text)
     where = f"{flag} {path_text}"
     if suffix is not None and path.suffix.lower() != suffix:
-        raise UsageError(f"{where}: the file name must end in {suffix}")
+        raise UsageError(say("inputs.target_suffix", where=where, suffix=suffix))
     folder = path.parent
     if not folder.is_dir():
-        raise UsageError(f"{where}: the folder {str(folder)!r} does not exist")
+        raise UsageError(say("inputs.target_no_folder", where=where, folder=str(folder)))
     if path.is_dir():
-        raise UsageError(f"{where} is a directory; give a file name")
+        raise UsageError(say("inputs.target_directory", where=where))
     for other in protected:
         if path.exists() and other.exists() and os.path.samefile(path, other):
-            raise UsageError(f"{where} is the input file; the tool only reads its input, so write somewhere else")
+            raise UsageError(say("inputs.target_is_input", where=where))
     if path.exists() and not force:
-        raise UsageError(f"{where} already exists; pass --force to overwrite it")
+        raise UsageError(say("inputs.target_exists", where=where))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"{where}: the folder {str(folder)!r} is not writable")
+        raise UsageError(say("inputs.target_not_writable", where=where, folder=str(folder)))
     return path
 
 
@@ -49,7 +50,13 @@ def write_atomically(path: Path, flag: str, force: bool, write: Callable[[str], 
             handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         except OSError as error:
             raise RunFailure(
-                f"{flag} {path}: cannot write in {str(path.parent)!r}: {error.strerror or error}"
+                say(
+                    "inputs.write_no_temporary",
+                    flag=flag,
+                    path=path,
+                    folder=str(path.parent),
+                    reason=error.strerror or error,
+                )
             ) from error
         os.close(handle)
         write(temporary)
@@ -60,9 +67,9 @@ def write_atomically(path: Path, flag: str, force: bool, write: Callable[[str], 
         else:
             os.link(temporary, path)
     except FileExistsError:
-        raise UsageError(f"{flag} {path} appeared while the tool was working; pass --force to overwrite it") from None
+        raise UsageError(say("inputs.write_appeared", flag=flag, path=path)) from None
     except OSError as error:
-        raise RunFailure(f"{flag} {path}: cannot write it: {error.strerror or error}") from error
+        raise RunFailure(say("inputs.write_failed", flag=flag, path=path, reason=error.strerror or error)) from error
     finally:
         if temporary and os.path.lexists(temporary):
             os.unlink(temporary)

@@ -16,6 +16,7 @@ import numpy as np
 from lstm_explorer import limits
 from lstm_explorer.catalogue import TUTORIAL_BATCH, TUTORIAL_FEATURES, TUTORIAL_TIMESTEPS
 from lstm_explorer.errors import RunFailure, UsageError
+from lstm_explorer.language import say
 
 SUFFIXES = (".npy", ".json", ".csv")
 # TensorFlow indexes dimensions with 32-bit integers in places; nothing near this fits in memory anyway.
@@ -41,7 +42,9 @@ def scaled(data: InputData) -> InputData:
     if peak == 0.0:
         return data
     return InputData(
-        (data.values / np.float32(peak)).astype(np.float32), f"{data.source}, divided by {peak:g} (--scale)", peak
+        (data.values / np.float32(peak)).astype(np.float32),
+        say("inputs.source_scaled", source=data.source, peak=f"{peak:g}"),
+        peak,
     )
 
 
@@ -54,10 +57,7 @@ def counting_pattern(batch: int, timesteps: int, features: int) -> np.ndarray:
 
 
 def tutorial_sample() -> InputData:
-    return InputData(
-        counting_pattern(1, TUTORIAL_TIMESTEPS, TUTORIAL_FEATURES),
-        "the tutorial's sample [[1, 2], [3, 4], …, [19, 20]]",
-    )
+    return InputData(counting_pattern(1, TUTORIAL_TIMESTEPS, TUTORIAL_FEATURES), say("inputs.source_tutorial"))
 
 
 def generated_shape(batch: int | None, timesteps: int | None, features: int | None) -> tuple[int, int, int]:
@@ -69,7 +69,7 @@ def generated_shape(batch: int | None, timesteps: int | None, features: int | No
     }
     for flag, size in sizes.items():
         if not 1 <= size <= MAX_SIZE:
-            raise UsageError(f"{flag} must be a positive integer up to {MAX_SIZE}, got {size}")
+            raise UsageError(say("inputs.size_range", flag=flag, limit=MAX_SIZE, size=size))
     b, t, f = sizes.values()
     return b, t, f
 
@@ -77,7 +77,7 @@ def generated_shape(batch: int | None, timesteps: int | None, features: int | No
 def generated(batch: int, timesteps: int, features: int) -> InputData:
     """The counting pattern in a shape `generated_shape` has checked."""
     return InputData(
-        counting_pattern(batch, timesteps, features), f"generated counting pattern 1 … {batch * timesteps * features}"
+        counting_pattern(batch, timesteps, features), say("inputs.source_generated", last=batch * timesteps * features)
     )
 
 
@@ -89,14 +89,14 @@ def load(path_text: str, bound: int | None = None) -> InputData:
     path = Path(path_text)
     flag = f"--input {path_text}"
     if not path_text.strip():
-        raise UsageError("--input is empty: give the path of a .npy, .json or .csv file")
+        raise UsageError(say("inputs.input_empty"))
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise UsageError(f"{flag}: unsupported file type {suffix or '(none)'!r}; use .npy, .json or .csv")
+        raise UsageError(say("inputs.input_suffix", flag=flag, suffix=suffix or say("inputs.no_suffix")))
     if not path.exists():
-        raise UsageError(f"{flag}: no such file")
+        raise UsageError(say("inputs.input_missing", flag=flag))
     if path.is_dir():
-        raise UsageError(f"{flag} is a directory; give a .npy, .json or .csv file")
+        raise UsageError(say("inputs.input_directory", flag=flag))
     try:
         limits.check_file(path.stat().st_size, suffix, bound, flag)
         if suffix == ".npy":
@@ -106,7 +106,7 @@ def load(path_text: str, bound: int | None = None) -> InputData:
         else:
             array = _read_csv(path, flag)
     except OSError as error:
-        raise RunFailure(f"{flag}: cannot read it: {error.strerror or error}") from error
+        raise RunFailure(say("inputs.input_unreadable", flag=flag, reason=error.strerror or error)) from error
     return InputData(validate(array, flag), f"{path_text}")
 
 
@@ -119,23 +119,19 @@ def _read_npy(path: Path, flag: str) -> np.ndarray:
     with path.open("rb") as handle:
         start = handle.read(len(NPY_MAGIC))
     if start.startswith(PICKLE_PROTOCOL):
-        raise UsageError(
-            f"{flag} is a pickle, not a .npy file; refusing to unpickle it. Save a numeric array with np.save"
-        )
+        raise UsageError(say("inputs.npy_pickle", flag=flag))
     if not start.startswith((NPY_MAGIC, ZIP_MAGIC)):
-        raise UsageError(
-            f"{flag} is not a valid .npy file (it does not start with NumPy's header); save it with np.save"
-        )
+        raise UsageError(say("inputs.npy_no_header", flag=flag))
     try:
         array = np.load(path, allow_pickle=False)
     except ValueError as error:
         if "pickle" in str(error).lower():
-            raise UsageError(f"{flag} holds Python objects; refusing to unpickle them. Save a numeric array") from None
-        raise UsageError(f"{flag} is not a valid .npy file ({error})") from None
+            raise UsageError(say("inputs.npy_objects", flag=flag)) from None
+        raise UsageError(say("inputs.npy_invalid", flag=flag, error=error)) from None
     except (EOFError, UnicodeDecodeError) as error:
-        raise UsageError(f"{flag} is not a valid .npy file ({error or 'truncated'})") from None
+        raise UsageError(say("inputs.npy_invalid", flag=flag, error=error or say("inputs.npy_truncated"))) from None
     if not isinstance(array, np.ndarray):
-        raise UsageError(f"{flag} holds an archive, not one array; save it with np.save")
+        raise UsageError(say("inputs.npy_archive", flag=flag))
     return array
 
 
@@ -143,23 +139,21 @@ def _read_json(path: Path, flag: str) -> np.ndarray:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise UsageError(f"{flag} is not valid JSON ({error})") from None
+        raise UsageError(say("inputs.json_invalid", flag=flag, error=error)) from None
     try:
         return np.asarray(data, dtype=np.float64)
     except (ValueError, TypeError):
-        raise UsageError(
-            f"{flag} must hold nested lists of numbers of equal length (timesteps × features, or batch × timesteps × features)"
-        ) from None
+        raise UsageError(say("inputs.json_shape", flag=flag)) from None
 
 
 def _read_csv(path: Path, flag: str) -> np.ndarray:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{flag} is not a UTF-8 text file") from None
+        raise UsageError(say("inputs.csv_not_utf8", flag=flag)) from None
     rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
     if not rows:
-        raise UsageError(f"{flag} is empty; write one timestep per row, one feature per column")
+        raise UsageError(say("inputs.csv_empty", flag=flag))
     values: list[list[float]] = []
     for r, row in enumerate(rows, start=1):
         parsed = []
@@ -167,10 +161,12 @@ def _read_csv(path: Path, flag: str) -> np.ndarray:
             try:
                 parsed.append(float(cell))
             except ValueError:
-                header = " (a header row is not supported)" if r == 1 else ""
-                raise UsageError(f"{flag}: row {r}, column {c}: {cell.strip()!r} is not a number{header}") from None
+                header = say("inputs.csv_header") if r == 1 else ""
+                raise UsageError(
+                    say("inputs.csv_not_number", flag=flag, row=r, column=c, cell=cell.strip(), header=header)
+                ) from None
         if values and len(parsed) != len(values[0]):
-            raise UsageError(f"{flag}: row {r} has {len(parsed)} columns, row 1 has {len(values[0])}")
+            raise UsageError(say("inputs.csv_columns", flag=flag, row=r, count=len(parsed), first=len(values[0])))
         values.append(parsed)
     return np.asarray(values, dtype=np.float64)
 
@@ -178,22 +174,19 @@ def _read_csv(path: Path, flag: str) -> np.ndarray:
 def validate(array: np.ndarray, flag: str) -> np.ndarray:
     """Check rank, size, type and finiteness; return float32 of shape (batch, timesteps, features)."""
     if array.dtype.kind not in "biuf":
-        raise UsageError(f"{flag} holds {array.dtype} values; it must hold real numbers")
+        raise UsageError(say("inputs.not_real", flag=flag, dtype=array.dtype))
     if array.ndim not in (2, 3):
-        raise UsageError(
-            f"{flag} is {array.ndim}-D with shape {array.shape}; it must be 2-D (timesteps, features) "
-            "or 3-D (batch, timesteps, features)"
-        )
+        raise UsageError(say("inputs.rank", flag=flag, ndim=array.ndim, shape=array.shape))
     if array.ndim == 2:
         array = array[np.newaxis]
     if 0 in array.shape:
-        raise UsageError(f"{flag} has shape {array.shape}; every dimension must be at least 1")
+        raise UsageError(say("inputs.empty_dimension", flag=flag, shape=array.shape))
     with np.errstate(over="ignore", invalid="ignore"):
         converted = array.astype(np.float32)
     finite = np.isfinite(converted)
     if not finite.all():
         where = tuple(int(i) for i in np.argwhere(~finite)[0])
         bad = converted[where]
-        reason = "NaN" if np.isnan(bad) else "Inf (or too large for float32)"
-        raise UsageError(f"{flag} contains {reason} at index {where}; every value must be finite")
+        reason = say("inputs.not_finite_nan") if np.isnan(bad) else say("inputs.not_finite_inf")
+        raise UsageError(say("inputs.not_finite", flag=flag, reason=reason, where=where))
     return converted

@@ -43,16 +43,29 @@ def checked(lang: str) -> str:
     return normal
 
 
+# Each language file holds the explanations first and every `[messages.*]` table after them; the two
+# halves are parsed apart, so that `--help` and an error message don't pay for parsing every page.
+MESSAGES_START = "\n[messages."
+
+
+@functools.cache
+def _halves(lang: str) -> tuple[str, str]:
+    """The language file's text before its first `[messages.*]` table, and from it on."""
+    with open(os.path.join(TEXTS_DIR, f"{checked(lang)}.toml"), encoding="utf-8") as handle:
+        text = handle.read()
+    split = text.find(MESSAGES_START) + 1 or len(text)
+    return text[:split], text[split:]
+
+
 @functools.cache
 def texts(lang: str) -> dict[str, dict[str, object]]:
-    """The whole language file: explain's pages per argument, and the `messages` tables."""
-    with open(os.path.join(TEXTS_DIR, f"{checked(lang)}.toml"), "rb") as handle:
-        return tomllib.load(handle)
+    """explain's pages per argument, and the tables of kinds and panels."""
+    return tomllib.loads(_halves(lang)[0])
 
 
 @functools.cache
 def messages(lang: str) -> dict[str, str]:
-    """Every message template of one language under its dotted key (`errors.units_positive`)."""
+    """Every message template of one language under its dotted key (`values.units_positive`)."""
     flat: dict[str, str] = {}
 
     def walk(prefix: str, table: Mapping[str, object]) -> None:
@@ -63,9 +76,7 @@ def messages(lang: str) -> dict[str, str]:
             else:
                 flat[key] = str(value)
 
-    table = texts(lang).get("messages", {})
-    assert isinstance(table, Mapping)
-    walk("", table)
+    walk("", tomllib.loads(_halves(lang)[1]).get("messages", {}))
     return flat
 
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from lstm_explorer.errors import UsageError, shorten
+from lstm_explorer.language import say
 
 FLAG = "--max-memory"
 DEFAULT_BOUND = 4 * 2**30
@@ -62,8 +63,16 @@ class Estimate:
         return sum(size for _, size in self.parts)
 
     def describe(self) -> str:
-        shown = [f"{name} {human(size)}" for name, size in self.parts if size >= 2**20]
-        return f"about {human(self.total)}" + (f" ({', '.join(shown)})" if len(shown) > 1 else "")
+        """`about 1.5 GiB (weights 1.2 GiB, activations 300.0 MiB)` in the current language."""
+        shown = [f"{part_name(name)} {human(size)}" for name, size in self.parts if size >= 2**20]
+        if len(shown) > 1:
+            return say("values.memory_about_parts", total=human(self.total), parts=say("values.comma").join(shown))
+        return say("values.memory_about", total=human(self.total))
+
+
+def part_name(name: str) -> str:
+    """What a part of the estimate is called in the current language (`weights`, `reading the file`)."""
+    return say("values.memory_part_" + name.lower().replace(" ", "_"))
 
 
 def human(size: float) -> str:
@@ -98,11 +107,11 @@ def parse_bound(text: str | None) -> int | None:
         return None
     match = _SIZE.match(text)
     if match is None:
-        raise UsageError(f"{FLAG} must be a size such as 512M, 4G or 4GiB, or none, got {shorten(text)!r}")
+        raise UsageError(say("values.max_memory_size", flag=FLAG, value=repr(shorten(text))))
     number, unit = float(match.group(1)), _UNITS[match.group(2).lower()]
     size = number * unit
     if not math.isfinite(size) or size < 2**20:
-        raise UsageError(f"{FLAG} must be at least 1M, got {shorten(text)!r}")
+        raise UsageError(say("values.max_memory_minimum", flag=FLAG, value=repr(shorten(text))))
     return int(size)
 
 
@@ -133,24 +142,33 @@ def estimate(
     return Estimate(tuple(parts))
 
 
-def check(needed: Estimate, bound: int | None, what: str = "this configuration") -> None:
-    """Refuse, naming both numbers, when the estimate is over the bound."""
+def check(needed: Estimate, bound: int | None, what: str | None = None) -> None:
+    """Refuse, naming both numbers, when the estimate is over the bound; `what` defaults to "this configuration"."""
     if bound is None or needed.total <= bound:
         return
     physical = physical_memory()
     if physical is not None and needed.total > physical:
-        advice = f"that is more than this machine's {human(physical)} of memory, so use smaller sizes"
+        advice = say("values.memory_over_machine", physical=human(physical))
     else:
-        advice = f"use smaller sizes, or raise the bound (e.g. {FLAG} {_suggest(needed.total)}) if the memory is free"
+        advice = say("values.memory_raise_bound", flag=FLAG, suggestion=_suggest(needed.total))
     raise UsageError(
-        f"{what} needs {needed.describe()} beyond TensorFlow itself, over the {FLAG} bound of {human(bound)}; {advice}"
+        say(
+            "values.memory_over_bound",
+            what=say("values.this_configuration") if what is None else what,
+            needed=needed.describe(),
+            flag=FLAG,
+            bound=human(bound),
+            advice=advice,
+        )
     )
 
 
 def check_file(size: int, suffix: str, bound: int | None, flag: str) -> None:
     """Refuse a file whose mere reading would exceed the bound, before reading it."""
     factor = BYTES_PER_NPY_FILE_BYTE if suffix == ".npy" else BYTES_PER_TEXT_FILE_BYTE
-    check(Estimate((("reading the file", size * factor),)), bound, f"{flag} ({human(size)})")
+    check(
+        Estimate((("reading the file", size * factor),)), bound, say("values.memory_file", flag=flag, size=human(size))
+    )
 
 
 def _suggest(total: int) -> str:

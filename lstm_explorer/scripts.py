@@ -15,6 +15,7 @@ import numpy as np
 from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, SPEC_MODULES
 from lstm_explorer.config import LSTMConfig
 from lstm_explorer.inputs import counting_pattern
+from lstm_explorer.language import say
 from lstm_explorer.specs import Spec
 
 MAX_LITERAL_VALUES = 20_000
@@ -44,7 +45,7 @@ def input_expression(values: np.ndarray) -> str:
     if np.array_equal(values, counting_pattern(batch, timesteps, features)):
         return f'np.arange(1, {values.size + 1}, dtype="float32").reshape({batch}, {timesteps}, {features})'
     if values.size > MAX_LITERAL_VALUES:
-        return f'np.load("input.npy").astype("float32")  # {values.shape}: too large to write out here'
+        return f'np.load("input.npy").astype("float32")  # {say("code.input_too_large", shape=values.shape)}'
     return f'np.array({json.dumps(values.astype(np.float64).tolist())}, dtype="float32")'
 
 
@@ -54,18 +55,18 @@ def keras_script(
     """A complete Keras 3 script that builds this layer and prints what the tool prints, as JSON lines."""
     arguments = layer_arguments(config)
     call = "keras.layers.LSTM(" + ", ".join(arguments) + ")"
-    return f'''"""keras.layers.LSTM as lstm-explore built it; prints each returned tensor as one JSON line."""
+    return f'''"""{say("code.keras_docstring")}"""
 import json
 
 import numpy as np
 import keras
 
-keras.utils.set_random_seed({random_seed})  # seeds the weights (and dropout masks unless seed= is given)
+keras.utils.set_random_seed({random_seed})  # {say("code.keras_seed_comment")}
 x = {input_expression(values)}
 layer = {call}
 inputs = keras.Input(batch_shape={tuple(values.shape)})
 model = keras.Model(inputs, layer(inputs))
-outputs = model(x, training={training})  # a direct call, as the tool makes; predict() would also do
+outputs = model(x, training={training})  # {say("code.keras_call_comment")}
 outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
 for name, value in zip({output_names!r}, outputs):
     print(json.dumps({{"name": name, "shape": list(value.shape), "values": np.asarray(value).tolist()}}))
@@ -114,26 +115,19 @@ def torch_script(
     )
     gaps = torch_gaps(config, pytorch_notes)
     gap_lines = (
-        "\n".join(f"# - {name}: {' '.join(note.split())}" for name, note in gaps)
-        or "# (none: every argument you set maps directly)"
+        "\n".join(f"# - {name}: {' '.join(note.split())}" for name, note in gaps) or f"# {say('code.torch_no_gaps')}"
     )
-    flip = (
-        "x = x.flip(1)  # go_backwards: PyTorch reads forwards, so reverse time first\n"
-        if config["go_backwards"]
-        else ""
-    )
+    flip = f"x = x.flip(1)  # {say('code.torch_flip_comment')}\n" if config["go_backwards"] else ""
     if config["return_sequences"]:
         first = '("sequence", out)'
     else:
         first = '("last_output", out[:, -1])'
     returned = f"[{first}" + (', ("final_h", h_n[-1]), ("final_c", c_n[-1])]' if config["return_state"] else "]")
-    return f'''"""The nearest torch.nn.LSTM to this Keras layer, with its weights copied across.
+    return f'''"""{say("code.torch_title")}
 
-Mapping: kernel → weight_ih_l0 (transposed), recurrent_kernel → weight_hh_l0 (transposed),
-bias → bias_ih_l0 with bias_hh_l0 = 0 (PyTorch adds the two); the gate order i, f, g(c̃), o is
-the same in both. batch_first=True matches Keras's (batch, timesteps, features).
+{say("code.torch_mapping")}
 
-Arguments you set that torch.nn.LSTM has no switch for, and what it would take:
+{say("code.torch_gaps_heading")}
 """
 {gap_lines}
 import json

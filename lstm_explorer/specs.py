@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from lstm_explorer.errors import UsageError, shorten
+from lstm_explorer.language import say
 
 MAX_SPEC_LENGTH = 200
 MAX_INTEGER = 2**63 - 1
@@ -43,30 +44,42 @@ def closest(word: str, choices: tuple[str, ...] | list[str], n: int = 3) -> list
 
 
 def unknown_name_message(flag: str, what: str, name: str, choices: tuple[str, ...]) -> str:
-    """One line naming the flag, the bad name, the nearest match and every valid name."""
+    """One line naming the flag, the bad name, the nearest match and every valid name.
+
+    `what` is the kind of name in the current language (`activation`, `初始化器`).
+    """
     suggestion = closest(name, choices)
-    hint = f"; did you mean {' or '.join(repr(s) for s in suggestion)}?" if suggestion else ""
-    return f"{flag}: unknown {what} {shorten(name)!r}{hint or '.'} Valid names: {', '.join(choices)}"
+    hint = say("values.no_suggestion")
+    if suggestion:
+        hint = say("values.did_you_mean", options=say("values.or").join(repr(s) for s in suggestion))
+    return say(
+        "values.unknown_name", flag=flag, what=what, name=repr(shorten(name)), hint=hint, choices=", ".join(choices)
+    )
+
+
+def _quoted(text: str) -> str:
+    """The user's spec as error messages quote it: shortened, in Python's quotes."""
+    return repr(shorten(text))
 
 
 def _literal(node: ast.expr, flag: str, text: str) -> object:
     try:
         value = ast.literal_eval(node)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        raise UsageError(
-            f"{flag}: arguments in {shorten(text)!r} must be literals (numbers, strings, True/False/None)"
-        ) from None
+        raise UsageError(say("values.spec_not_literal", flag=flag, text=_quoted(text))) from None
     items = value if isinstance(value, (tuple, list)) else (value,)
     if not all(isinstance(item, _LITERAL_TYPES) for item in items):
-        raise UsageError(f"{flag}: arguments in {shorten(text)!r} must be literals (numbers, strings, True/False/None)")
+        raise UsageError(say("values.spec_not_literal", flag=flag, text=_quoted(text)))
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (int, float)):
             continue
         if isinstance(item, int) and abs(item) > MAX_INTEGER:
-            raise UsageError(f"{flag}: {shorten(str(item))} in {shorten(text)!r} is too large for a 64-bit integer")
+            raise UsageError(
+                say("values.spec_integer_too_large", flag=flag, number=shorten(str(item)), text=_quoted(text))
+            )
         if isinstance(item, float) and not (math.isfinite(item) and abs(item) <= FLOAT32_MAX):
             raise UsageError(
-                f"{flag}: {item} in {shorten(text)!r} is out of float32 range (±{FLOAT32_MAX:.4g}); weights are float32"
+                say("values.spec_float32_range", flag=flag, number=item, text=_quoted(text), limit=FLOAT32_MAX)
             )
     return value
 
@@ -75,25 +88,21 @@ def parse_spec(text: str, flag: str) -> Spec | None:
     """Turn a spec string into a `Spec`; `none` gives None. Raises UsageError naming `flag`."""
     source = text.strip()
     if not source:
-        raise UsageError(f"{flag} is empty: give a Keras name such as l2 or a call such as l2(0.001), or none")
+        raise UsageError(say("values.spec_empty", flag=flag))
     if len(source) > MAX_SPEC_LENGTH:
-        raise UsageError(f"{flag} is {len(source)} characters long; a spec has at most {MAX_SPEC_LENGTH}")
+        raise UsageError(say("values.spec_too_long", flag=flag, length=len(source), limit=MAX_SPEC_LENGTH))
     if source.lower() == "none":
         return None
     try:
         node = ast.parse(source, mode="eval").body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        raise UsageError(
-            f"{flag}: cannot parse {shorten(text)!r}; write a name (l2) or a call with literal arguments (l2(0.001))"
-        ) from None
+        raise UsageError(say("values.spec_unparsable", flag=flag, text=_quoted(text))) from None
     if isinstance(node, ast.Name):
         return Spec(node.id)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
-            raise UsageError(f"{flag}: *args and **kwargs are not allowed in {shorten(text)!r}")
+            raise UsageError(say("values.spec_starred", flag=flag, text=_quoted(text)))
         args = tuple(_literal(a, flag, text) for a in node.args)
         kwargs = tuple((k.arg, _literal(k.value, flag, text)) for k in node.keywords if k.arg)
         return Spec(node.func.id, args, kwargs)
-    raise UsageError(
-        f"{flag}: {shorten(text)!r} is not a name or a call; write e.g. l2, l2(0.001) or l1_l2(l1=0.01, l2=0.01)"
-    )
+    raise UsageError(say("values.spec_not_a_call", flag=flag, text=_quoted(text)))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ast
 import json
 import os
+import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +119,83 @@ def heavy_imports_of(*argv: str) -> tuple[list[str], str]:
     marker = [line for line in result.stderr.splitlines() if line.startswith("HEAVY ")]
     assert marker, result.stderr[-2000:]
     return ast.literal_eval(marker[-1][len("HEAVY ") :]), result.stdout
+
+
+def bad_input_files(tmp: Path) -> dict[str, Path]:
+    """One file (or path) for each way an input or output file can be wrong, and a few good ones."""
+    files = {
+        name: tmp / file
+        for name, file in {
+            "missing": "missing.npy",
+            "dir": "folder.npy",
+            "bad_json": "bad.json",
+            "ragged": "ragged.json",
+            "header": "header.csv",
+            "text_csv": "text.csv",
+            "ragged_csv": "ragged.csv",
+            "empty_csv": "empty.csv",
+            "truncated": "truncated.npy",
+            "pickled": "pickled.npy",
+            "raw_pickle": "raw_pickle.npy",
+            "one_d": "one_d.npy",
+            "four_d": "four_d.npy",
+            "nan": "nan.json",
+            "inf": "inf.csv",
+            "txt": "data.txt",
+            "strings": "strings.json",
+            "empty_npy": "empty.npy",
+            "empty_json": "empty.json",
+            "zero_size": "zero_size.npy",
+            "scalar": "scalar.json",
+            "complex": "complex.npy",
+            "unicode_npy": "unicode.npy",
+            "npz": "arrays.npz",
+            "binary_csv": "binary.csv",
+            "too_big": "too_big.json",
+            "object_json": "object.json",
+            "not_npy": "not_npy.npy",
+            "sparse": "sparse.json",
+            "good": "good.json",
+            "existing": "existing.txt",
+            "png": "figure.png",
+            "no_folder": "no/such/folder/out.json",
+            "no_suffix": "data",
+            "npz_as_npy": "archive.npy",
+            "unicode_missing": "données manquantes.csv",
+        }.items()
+    }
+    files["dir"].mkdir()
+    files["bad_json"].write_text("[[1, 2], [3,")
+    files["ragged"].write_text("[[1, 2], [3]]")
+    files["header"].write_text("a,b\n1,2\n")
+    files["text_csv"].write_text("1,2\n3,x\n")
+    files["ragged_csv"].write_text("1,2\n3\n")
+    files["empty_csv"].write_text("")
+    np.save(files["truncated"], np.zeros((10, 2)))
+    files["truncated"].write_bytes(files["truncated"].read_bytes()[:60])
+    np.save(files["pickled"], np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    files["raw_pickle"].write_bytes(pickle.dumps([[1.0, 2.0]]))
+    np.save(files["one_d"], np.zeros(5))
+    np.save(files["four_d"], np.zeros((1, 2, 3, 4)))
+    files["nan"].write_text("[[1, NaN], [3, 4]]")
+    files["inf"].write_text("1,2\ninf,4\n")
+    files["txt"].write_text("1,2")
+    files["strings"].write_text('[["a", "b"]]')
+    files["empty_npy"].write_bytes(b"")
+    files["empty_json"].write_text("")
+    np.save(files["zero_size"], np.zeros((0, 2)))
+    files["scalar"].write_text("5")
+    np.save(files["complex"], np.ones((2, 2), dtype=complex))
+    np.save(files["unicode_npy"], np.array([["a", "b"]]))
+    np.savez(files["npz"], x=np.zeros((2, 2)))
+    files["npz_as_npy"].write_bytes(files["npz"].read_bytes())
+    files["no_suffix"].write_text("1,2")
+    files["binary_csv"].write_bytes(b"\xff\xfe1,2\n")
+    files["too_big"].write_text("[[1e39, 1]]")
+    files["object_json"].write_text('{"x": [[1, 2]]}')
+    files["not_npy"].write_text("hello")
+    with files["sparse"].open("wb") as handle:
+        handle.truncate(2**30)
+    files["good"].write_text("[[1, 2], [3, 4]]")
+    files["existing"].write_text("keep me")
+    return files

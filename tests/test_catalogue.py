@@ -120,3 +120,13 @@ def test_each_argument_acts_on_the_weight_the_catalogue_names(keras, argument):
         touched = {w.name for w in layer.weights if w.constraint is not None}
     assert touched == {argument.weight}
     assert argument.weight in {w.name for w in WEIGHTS}
+
+
+def test_each_demonstration_the_catalogue_names_exists_and_is_used():
+    from lstm_explorer.effects import DEMONSTRATIONS
+
+    named = {a.demonstration for a in ARGUMENTS if a.demonstration is not None}
+    assert named == set(DEMONSTRATIONS) | {"constraint"}
+    assert {a.name for a in ARGUMENTS if a.demonstration == "constraint"} == {
+        a.name for a in ARGUMENTS if a.kind is Kind.CONSTRAINT
+    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import numpy as np
@@ -11,82 +10,7 @@ import typer.main
 
 from lstm_explorer.catalogue import ARGUMENTS, Kind
 from lstm_explorer.cli import app
-
-
-def _files(tmp: Path) -> dict[str, Path]:
-    files = {
-        name: tmp / file
-        for name, file in {
-            "missing": "missing.npy",
-            "dir": "folder.npy",
-            "bad_json": "bad.json",
-            "ragged": "ragged.json",
-            "header": "header.csv",
-            "text_csv": "text.csv",
-            "ragged_csv": "ragged.csv",
-            "empty_csv": "empty.csv",
-            "truncated": "truncated.npy",
-            "pickled": "pickled.npy",
-            "raw_pickle": "raw_pickle.npy",
-            "one_d": "one_d.npy",
-            "four_d": "four_d.npy",
-            "nan": "nan.json",
-            "inf": "inf.csv",
-            "txt": "data.txt",
-            "strings": "strings.json",
-            "empty_npy": "empty.npy",
-            "empty_json": "empty.json",
-            "zero_size": "zero_size.npy",
-            "scalar": "scalar.json",
-            "complex": "complex.npy",
-            "unicode_npy": "unicode.npy",
-            "npz": "arrays.npz",
-            "binary_csv": "binary.csv",
-            "too_big": "too_big.json",
-            "object_json": "object.json",
-            "not_npy": "not_npy.npy",
-            "sparse": "sparse.json",
-            "good": "good.json",
-            "existing": "existing.txt",
-            "png": "figure.png",
-            "no_folder": "no/such/folder/out.json",
-            "unicode_missing": "données manquantes.csv",
-        }.items()
-    }
-    files["dir"].mkdir()
-    files["bad_json"].write_text("[[1, 2], [3,")
-    files["ragged"].write_text("[[1, 2], [3]]")
-    files["header"].write_text("a,b\n1,2\n")
-    files["text_csv"].write_text("1,2\n3,x\n")
-    files["ragged_csv"].write_text("1,2\n3\n")
-    files["empty_csv"].write_text("")
-    np.save(files["truncated"], np.zeros((10, 2)))
-    files["truncated"].write_bytes(files["truncated"].read_bytes()[:60])
-    np.save(files["pickled"], np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    files["raw_pickle"].write_bytes(pickle.dumps([[1.0, 2.0]]))
-    np.save(files["one_d"], np.zeros(5))
-    np.save(files["four_d"], np.zeros((1, 2, 3, 4)))
-    files["nan"].write_text("[[1, NaN], [3, 4]]")
-    files["inf"].write_text("1,2\ninf,4\n")
-    files["txt"].write_text("1,2")
-    files["strings"].write_text('[["a", "b"]]')
-    files["empty_npy"].write_bytes(b"")
-    files["empty_json"].write_text("")
-    np.save(files["zero_size"], np.zeros((0, 2)))
-    files["scalar"].write_text("5")
-    np.save(files["complex"], np.ones((2, 2), dtype=complex))
-    np.save(files["unicode_npy"], np.array([["a", "b"]]))
-    np.savez(files["npz"], x=np.zeros((2, 2)))
-    files["binary_csv"].write_bytes(b"\xff\xfe1,2\n")
-    files["too_big"].write_text("[[1e39, 1]]")
-    files["object_json"].write_text('{"x": [[1, 2]]}')
-    files["not_npy"].write_text("hello")
-    with files["sparse"].open("wb") as handle:
-        handle.truncate(2**30)
-    files["good"].write_text("[[1, 2], [3, 4]]")
-    files["existing"].write_text("keep me")
-    return files
-
+from tests.conftest import bad_input_files
 
 # (arguments, exit status, text the one line must contain). {name} is replaced by a file's path.
 CASES = [
@@ -297,7 +221,7 @@ def _contents(files: dict[str, Path]) -> dict[Path, object]:
 
 @pytest.mark.parametrize(("args", "status", "message"), CASES, ids=[" ".join(c[0]) or "empty" for c in CASES])
 def test_bad_input(invoke, tmp_path, args, status, message):
-    files = _files(tmp_path)
+    files = bad_input_files(tmp_path)
     args = [a.format(**files) if a.startswith("{") else a for a in args]
     message = message.format(**files)
     before = _contents(files)

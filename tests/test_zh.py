@@ -8,7 +8,8 @@ import re
 import pytest
 
 from lstm_explorer import explanations as explaining
-from lstm_explorer.catalogue import ARGUMENTS, Kind, Panel
+from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, Kind, Panel
+from lstm_explorer.language import messages
 from lstm_explorer.render.explain_view import HEADINGS, Writer, render_explanation, render_overview
 from lstm_explorer.render.terminal import Terminal
 
@@ -17,7 +18,7 @@ WIDTHS = (60, 80, 100)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # What a line may not start with: closing marks and sentence punctuation, Chinese and English.
 NO_LINE_START = set("。，、；：！？）」』》〉】〕”’….,;:!?)]}")
-TEXT_FIELDS = ("summary", "what", "shapes", "values", "pytorch", "keras2to3")
+TEXT_FIELDS = ("what", "shapes", "values", "pytorch", "keras2to3")
 
 # Spans that are code or Keras's own words, not prose, removed before looking for English sentences.
 NOT_PROSE = [
@@ -88,6 +89,7 @@ def test_the_checker_finds_english_and_passes_code():
 def test_chinese_fields_have_no_english_sentences(name):
     entry = explaining.texts("zh")[name]
     texts = [str(entry[field]) for field in TEXT_FIELDS] + [str(p) for p in entry["pitfalls"]]
+    texts.append(explaining.summary(BY_NAME[name], "zh"))
     for text in texts:
         assert CJK.search(text), text
         assert untranslated(text) == [], text
@@ -128,15 +130,14 @@ def test_chinese_page_shows_chinese_kind_default_and_panel(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_chinese_entry_has_every_english_field(name):
     en, zh = explaining.texts("en")[name], explaining.texts("zh")[name]
-    assert set(zh) - set(en) == {"summary"}
-    assert set(en) <= set(zh)
+    assert set(zh) == set(en)
     assert len(zh["pitfalls"]) == len(en["pitfalls"])
     assert zh["try"] == en["try"]
 
 
 def test_both_languages_have_the_same_entries():
     en, zh = explaining.texts("en"), explaining.texts("zh")
-    assert set(zh) - set(en) == {"kinds", "panels", "words"}
+    assert set(zh) - set(en) == {"kinds", "panels"}
     assert set(en) <= set(zh)
     assert set(explaining.texts("zh")["kinds"]) == {k.name.lower() for k in Kind}
     assert set(explaining.texts("zh")["panels"]) == {p.name.lower() for p in Panel}
@@ -192,5 +193,5 @@ def test_json_keeps_its_keys_in_chinese(invoke):
     zh = json.loads(invoke("explain", "dropout", "--json", "--lang", "zh").stdout)
     assert set(en) == set(zh)
     assert zh["kind"] == "0 到 1 之间的数" and zh["panel"] == "丢弃（dropout）"
-    assert zh["summary"] == explaining.texts("zh")["dropout"]["summary"]
+    assert zh["summary"] == messages("zh")["summary.dropout"]
     assert en["kind"] == "number between 0 and 1" and en["panel"] == "Dropout"

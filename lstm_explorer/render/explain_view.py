@@ -6,56 +6,37 @@ would cost more than everything else `explain` does, and it must feel instant.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from lstm_explorer.explanations import Explanation, overview
+from lstm_explorer.language import LANGUAGES, messages, say, speaking
 from lstm_explorer.render.terminal import Terminal
 from lstm_explorer.render.text import display_width, pad, wrap
 
 MAX_WIDTH = 100
 
-HEADINGS: dict[str, dict[str, Any]] = {
-    "en": {
-        "keras": "Keras says",
-        "what": "What it does",
-        "equations": "The LSTM step",
-        "shapes": "Shapes and parameters",
-        "values": "Values",
-        "default": "default",
-        "type": "type",
-        "names": "accepted names",
-        "pitfalls": "Pitfalls",
-        "pytorch": "PyTorch",
-        "keras2to3": "Keras 2 → 3",
-        "try": "Try it",
-        "missing": "Keras's docstring says nothing about this argument.",
-        "colon": ": ",
-        "bundled": "bundled copy",
-        "overview": "Arguments of keras.layers.LSTM",
-        "columns": ("argument", "default", "meaning", "panel"),
-        "hint": "lstm-explore explain ARGUMENT for the whole story; --lang zh for Chinese.",
-    },
-    "zh": {
-        "keras": "Keras 原文 (英文)",
-        "what": "作用",
-        "equations": "LSTM 的一步计算",
-        "shapes": "形状与参数量",
-        "values": "取值",
-        "default": "默认值",
-        "type": "类型",
-        "names": "可用名称",
-        "pitfalls": "常见误区",
-        "pytorch": "PyTorch 对应",
-        "keras2to3": "Keras 2 → 3",
-        "try": "试一试",
-        "missing": "Keras 文档中没有这个参数的说明。",
-        "colon": "：",
-        "bundled": "内置副本",
-        "overview": "keras.layers.LSTM 的参数",
-        "columns": ("参数", "默认值", "含义", "分组"),
-        "hint": "lstm-explore explain 参数名 查看完整说明；--lang en 为英文。",
-    },
-}
+
+def headings(lang: str) -> dict[str, str]:
+    """explain's headings and labels in `lang`: the `explain` section of its language file, by name."""
+    prefix = "explain."
+    with speaking(lang):
+        return {key[len(prefix) :]: say(key) for key in messages(lang) if key.startswith(prefix)}
+
+
+class _Headings(Mapping[str, Mapping[str, str]]):
+    """`HEADINGS[lang][name]`, read from the language files when asked (tests find sections by them)."""
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        return headings(lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+
+HEADINGS = _Headings()
 
 
 class Writer:
@@ -79,7 +60,7 @@ class Writer:
 
 
 def render_explanation(item: Explanation, lang: str, out: Writer) -> None:
-    h = HEADINGS[lang]
+    h = headings(lang)
     says = item.keras_says
     source = f"Keras {says.version}" if says.version else "Keras"
     if says.source != "installed Keras":
@@ -103,7 +84,7 @@ def render_explanation(item: Explanation, lang: str, out: Writer) -> None:
     section(h["values"], f"{h['default']}{colon}{item.default}    {h['type']}{colon}{item.kind}")
     out.paragraph(item.values)
     if item.accepted_names:
-        out.paragraph(f"{h['names']}{colon}{', '.join(item.accepted_names)}", "dim")
+        out.paragraph(f"{h['accepted_names']}{colon}{', '.join(item.accepted_names)}", "dim")
     out.line()
     out.line(h["pitfalls"], "heading")
     for pitfall in item.pitfalls:
@@ -117,14 +98,14 @@ def render_explanation(item: Explanation, lang: str, out: Writer) -> None:
 
 
 def render_overview(lang: str, out: Writer) -> None:
-    h = HEADINGS[lang]
+    h = headings(lang)
     rows = [(r["name"], r["default"], r["summary"], r["panel"]) for r in overview(lang)]
     name_w = max(display_width(r[0]) for r in rows)
     default_w = max(display_width(r[1]) for r in rows)
     panel_w = max(display_width(r[3]) for r in rows)
     meaning_w = max(out.width - name_w - default_w - panel_w - 6, 24)
     out.line(h["overview"], "title")
-    header = h["columns"]
+    header = (h["column_argument"], h["column_default"], h["column_meaning"], h["column_panel"])
     out.line(f"{pad(header[0], name_w)}  {pad(header[1], default_w)}  {pad(header[2], meaning_w)}  {header[3]}", "dim")
     for name, default, summary, panel in rows:
         parts = wrap(summary, meaning_w)

@@ -12,6 +12,8 @@ import numpy as np
 from rich.console import Console, Group
 from rich.text import Text
 
+from lstm_explorer.language import say
+
 RAMP = ".,:;=+*#%@"
 MAX_UNITS = 32
 LABEL_WIDTH = 6
@@ -72,7 +74,7 @@ def heatmap(title: str, matrix: np.ndarray, row_prefix: str, console: Console) -
                 line.append(RAMP[min(int(level * LEVELS), LEVELS - 1)] * cell)
         lines.append(line)
     legend = Text()
-    legend.append(" " * LABEL_WIDTH + "scale ", style="dim")
+    legend.append(" " * LABEL_WIDTH + say("run.heatmap_scale"), style="dim")
     legend.append(f"{lo:.3g} ")
     for k in range(LEVELS):
         level = (k + 0.5) / LEVELS
@@ -81,11 +83,11 @@ def heatmap(title: str, matrix: np.ndarray, row_prefix: str, console: Console) -
         else:
             legend.append(RAMP[k])
     legend.append(f" {hi:.3g}")
-    notes = ["time runs left to right"]
+    notes = [say("run.heatmap_time_direction")]
     if group > 1:
-        notes.append(f"each cell averages {group} timesteps")
+        notes.append(say("run.heatmap_binned", group=group))
     if matrix.shape[0] > MAX_UNITS:
-        notes.append(f"first {MAX_UNITS} of {matrix.shape[0]} units")
-    legend.append("   (" + "; ".join(notes) + ")", style="dim")
+        notes.append(say("run.heatmap_first_units", shown=MAX_UNITS, total=matrix.shape[0]))
+    legend.append(say("run.heatmap_notes", notes=say("run.clause_separator").join(notes)), style="dim")
     lines.append(legend)
     return Group(*lines)

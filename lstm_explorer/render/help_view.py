@@ -6,7 +6,7 @@ all the rest of `--help`, which must stay about as fast as importing the CLI fra
 
 from __future__ import annotations
 
-from lstm_explorer.render.text import pad, wrap
+from lstm_explorer.render.text import display_width, pad, wrap
 
 MAX_WIDTH = 100
 MAX_FLAG_COLUMN = 38
@@ -16,7 +16,7 @@ def _box(title: str, rows: list[tuple[str, str]], width: int) -> list[str]:
     inner = width - 4
     flag_width = min(max(len(flag) for flag, _ in rows), MAX_FLAG_COLUMN)
     help_width = max(inner - flag_width - 2, 20)
-    lines = [f"╭─ {title} " + "─" * max(width - len(title) - 5, 0) + "╮"]
+    lines = [f"╭─ {title} " + "─" * max(width - display_width(title) - 5, 0) + "╮"]
     for flag, text in rows:
         wrapped = wrap(text, help_width) or [""]
         if len(flag) > flag_width:

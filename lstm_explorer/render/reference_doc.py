@@ -28,7 +28,7 @@ def flag_table() -> str:
 
 
 def help_texts() -> str:
-    """Each command's `--help` at 100 columns, without colour, as a user sees it."""
+    """Each command's `--help` at 100 columns, without colour, as a user with an English locale sees it."""
     from typer.testing import CliRunner
 
     from lstm_explorer.cli import app
@@ -40,7 +40,7 @@ def help_texts() -> str:
             app,
             [*command, "--help"],
             prog_name="lstm-explore",
-            env={"COLUMNS": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb"},
+            env={"COLUMNS": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb", "LC_ALL": "C.UTF-8"},
         )
         text = "\n".join(line.rstrip() for line in result.stdout.splitlines())
         sections.append(f"## `{' '.join(words)}`\n\n```text\n{text}\n```\n")

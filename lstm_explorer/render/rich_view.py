@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from rich import box
+from rich.cells import cell_len
 from rich.columns import Columns
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
@@ -21,7 +22,8 @@ from rich.text import Text
 from lstm_explorer.catalogue import ARGUMENTS, GATE_SYMBOLS, REQUIRED, WEIGHT_BY_NAME
 from lstm_explorer.effects import Effect
 from lstm_explorer.engine import NamedArray, RunResult, gate_columns
-from lstm_explorer.explanations import keras_says
+from lstm_explorer.explanations import keras_says, summary
+from lstm_explorer.language import current, say
 from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.json_view import jsonable_value
 
@@ -36,6 +38,11 @@ PANEL_INSET = 4  # a panel's two borders and two padding columns
 
 def _fmt(value: float, decimals: int = 6) -> str:
     return f"{value:.{decimals}f}"
+
+
+def _width(text: str) -> int:
+    """Columns a label takes: CJK characters take two, and a combining mark still counts as one."""
+    return max(len(text), cell_len(text))
 
 
 def _keep(n: int, limit: int) -> list[int | None]:
@@ -79,8 +86,8 @@ def matrix_table(
     labels = ["…" if r is None else row_labels[r] for r in rows]
     headers = ["…" if c is None else col_labels[c] for c in cols]
     cells = [["…" if r is None or c is None else _fmt(matrix[r, c], decimals) for r in rows] for c in cols]
-    widths = [max(len(header), *(len(cell) for cell in column)) for header, column in zip(headers, cells)]
-    label_width = max(len(corner), *(len(label) for label in labels))
+    widths = [max(_width(header), *(len(cell) for cell in column)) for header, column in zip(headers, cells)]
+    label_width = max(_width(corner), *(_width(label) for label in labels))
     parts: list[Text | Table] = [Text(title, style="bold")] if title else []
     for chunk in column_chunks(widths, label_width, width):
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
@@ -95,7 +102,7 @@ def matrix_table(
 
 def _display(value: object) -> str:
     if value is REQUIRED:
-        return "(required)"
+        return say("run.value_required")
     shown = jsonable_value(value)
     if shown is None:
         return "none"
@@ -106,9 +113,9 @@ def config_table(result: RunResult) -> Group:
     """Every argument with its value and Keras's default (the run shows only those that differ, unless --all)."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("", width=1)
-    table.add_column("argument")
-    table.add_column("value")
-    table.add_column("Keras default", style="dim")
+    table.add_column(say("run.config_column_argument"))
+    table.add_column(say("run.config_column_value"))
+    table.add_column(say("run.config_column_default"), style="dim")
     config = result.config
     for argument in ARGUMENTS:
         if not argument.is_keras3_argument and config[argument.name] is None:
@@ -122,9 +129,9 @@ def config_table(result: RunResult) -> Group:
             _display(argument.keras_default),
         )
     return Group(
-        Text("Configuration", style="bold"),
+        Text(say("run.config_title"), style="bold"),
         table,
-        Text("● differs from Keras's default (units has none: the tutorial's 3 is used)", style="dim"),
+        Text(say("run.config_legend"), style="dim"),
     )
 
 
@@ -137,21 +144,27 @@ def arguments_line(result: RunResult) -> Text:
         if a.keras_default is REQUIRED
         or (not config.is_default(a.name) and (a.is_keras3_argument or config[a.name] is not None))
     ]
-    text = Text("Arguments ", style="bold")
+    text = Text(say("run.arguments_label"), style="bold")
     for k, argument in enumerate(changed):
         text.append(", " if k else "")
         text.append(f"{argument.name}={_display(config[argument.name])}", style=CHANGED_STYLE)
         if argument.keras_default is REQUIRED and argument.name not in config.explicit:
-            text.append(" (the tutorial's; Keras has no default)", style="dim")
-    text.append("; all others at Keras's defaults (--all lists them)", style="dim")
+            text.append(say("run.arguments_tutorial_units"), style="dim")
+    text.append(say("run.arguments_others_default"), style="dim")
     return text
 
 
 def summary_table(result: RunResult) -> Group:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name in ("layer", "type", "input shape", "output shape", "params"):
-        table.add_column(name, justify="right" if name == "params" else "left")
-    table.add_row("input", "InputLayer", str(result.input_shape), str(result.input_shape), "0")
+    for name in (
+        say("run.summary_column_layer"),
+        say("run.summary_column_type"),
+        say("run.summary_column_input_shape"),
+        say("run.summary_column_output_shape"),
+    ):
+        table.add_column(name)
+    table.add_column(say("run.summary_column_params"), justify="right")
+    table.add_row(say("run.summary_input_layer"), "InputLayer", str(result.input_shape), str(result.input_shape), "0")
     table.add_row(
         result.layer_name,
         "LSTM",
@@ -159,21 +172,23 @@ def summary_table(result: RunResult) -> Group:
         "\n".join(f"{o.name} {s}" for o, s in zip(result.outputs, result.output_shapes)),
         f"{result.param_count:,}",
     )
-    return Group(Text("Model summary", style="bold"), table)
+    return Group(Text(say("run.summary_title"), style="bold"), table)
 
 
 def param_lines(result: RunResult) -> Text:
     """The count worked out, and where each gate's share of it sits in K, R and b."""
     formula = result.param_formula
-    text = Text("Parameters ", style="bold")
-    text.append(f"= {formula.formula}\n           = {formula.worked}")
+    text = Text(say("run.params_label"), style="bold")
+    text.append(say("run.params_worked", formula=formula.formula, worked=formula.worked))
     shapes = ", ".join(f"{WEIGHT_BY_NAME[w.name].symbol} {w.shape}" for w in result.weights)
     split = " · ".join(
         f"{GATE_SYMBOLS[gate]} {start}–{stop - 1}" for gate, _, start, stop in gate_columns(result.config.units)
     )
-    text.append(f"\n  Each gate owns a block of columns of {shapes}: {split}", style="dim")
+    text.append("\n  " + say("run.params_gate_blocks", shapes=shapes, split=split), style="dim")
     if formula.value != result.param_count:
-        text.append(f"\n  Keras counts {result.param_count}, not {formula.value}!", style="bold red")
+        text.append(
+            "\n  " + say("run.params_count_differs", count=result.param_count, formula=formula.value), style="bold red"
+        )
     return text
 
 
@@ -193,27 +208,27 @@ def weight_table(result: RunResult, width: int) -> Group:
     labels = [label for block_labels, _ in blocks for label in block_labels]
     stacked = np.concatenate([values for _, values in blocks], axis=0).T
     rows = [
-        f"{GATE_SYMBOLS[gate]}{column - start} (col {column})"
+        say("run.weights_row", gate=GATE_SYMBOLS[gate], index=column - start, column=column)
         for gate, _, start, stop in gate_columns(units)
         for column in range(start, stop)
     ]
     shapes = ", ".join(f"{w.name} {w.shape}" for w in result.weights)
     return Group(
         matrix_table(
-            f"Weights: {shapes}, shown transposed (one row per column)",
+            say("run.weights_title", shapes=shapes),
             stacked,
             rows,
             labels,
             width,
-            corner="gate",
+            corner=say("run.weights_corner"),
             decimals=4,
         ),
-        Text(
-            "K[r] = kernel row r, the weights from feature x_r; R[r] = recurrent_kernel row r, the weights from "
-            "h_r of the previous step; b = bias. Gates: i input, f forget, c̃ candidate, o output.",
-            style="dim",
-        ),
+        Text(say("run.weights_legend"), style="dim"),
     )
+
+
+def _sample_rows(count: int) -> list[str]:
+    return [say("run.sample_row", sample=b) for b in range(count)]
 
 
 def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str, width: int) -> list[Group | Text]:
@@ -222,33 +237,37 @@ def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str, width: i
     title = f"{named.name} {named.shape} — {named.description}"
     cols = [f"{col_prefix}{u}" for u in range(values.shape[-1])]
     if values.ndim == 2:
-        return [matrix_table(title, values, [f"sample {b}" for b in range(values.shape[0])], cols, width)]
+        return [matrix_table(title, values, _sample_rows(values.shape[0]), cols, width)]
     parts: list[Group | Text] = []
     for b in range(min(values.shape[0], MAX_SAMPLES)):
         rows = [f"{row_prefix}{t}" for t in range(values.shape[1])]
-        parts.append(matrix_table(f"{title}, sample {b}", values[b], rows, cols, width, corner="t"))
+        parts.append(
+            matrix_table(say("run.sample_title", title=title, sample=b), values[b], rows, cols, width, corner="t")
+        )
     if values.shape[0] > MAX_SAMPLES:
         more = values.shape[0] - MAX_SAMPLES
-        parts.append(Text(f"… {more} more sample{'s' if more > 1 else ''} (all of them in --json)", style="dim"))
+        line = say("run.more_samples_many", count=more) if more > 1 else say("run.more_samples_one", count=more)
+        parts.append(Text(line, style="dim"))
     return parts
 
 
 def h_heatmap(result: RunResult, console: Console) -> Group:
     matrix = np.array([step.h for step in result.trace]).T
-    return heatmap(
-        f"h over time, sample {result.trace_sample} ({result.pass_name}; processing order)", matrix, "h", console
-    )
+    title = say("run.heatmap_h_title", sample=result.trace_sample, pass_name=result.pass_name)
+    return heatmap(title, matrix, "h", console)
 
 
 def input_line(result: RunResult) -> Text:
-    text = Text("Input ", style="bold")
-    text.append(f"{result.input.values.shape}: {result.input.source}")
+    text = Text(say("run.input_label"), style="bold")
+    text.append(say("run.input_shape_source", shape=result.input.values.shape, source=result.input.source))
     return text
 
 
 def input_tables(result: RunResult, width: int) -> Group:
     named = NamedArray("input", "x", result.input.values)
-    return Group(Text(f"Input: {result.input.source}", style="dim"), *_sample_tables(named, "x", "t=", width))
+    return Group(
+        Text(say("run.input_source", source=result.input.source), style="dim"), *_sample_tables(named, "x", "t=", width)
+    )
 
 
 def output_tables(result: RunResult, width: int) -> Group:
@@ -262,27 +281,20 @@ def masks_section(result: RunResult, width: int) -> Group | None:
     """The dropout masks this training call drew: 0 drops an entry, 1/(1 − rate) keeps and rescales it."""
     if not result.dropout_masks:
         return None
-    parts: list[Group | Text] = [
-        Text("Dropout masks Keras drew for this call (the same mask at every timestep)", style="bold")
-    ]
+    parts: list[Group | Text] = [Text(say("run.masks_title"), style="bold")]
     for mask in result.dropout_masks:
         prefix = "x" if mask.name.startswith("input") else "h"
         parts.append(
             matrix_table(
                 f"{mask.name} {mask.shape} — {mask.description}",
                 mask.values,
-                [f"sample {b}" for b in range(mask.values.shape[0])],
+                _sample_rows(mask.values.shape[0]),
                 [f"{prefix}{k}" for k in range(mask.values.shape[1])],
                 width,
                 decimals=4,
             )
         )
-    parts.append(
-        Text(
-            "0 drops the entry; 1/(1 − rate) keeps it and scales it up, so the expected value is unchanged.",
-            style="dim",
-        )
-    )
+    parts.append(Text(say("run.masks_legend"), style="dim"))
     return Group(*parts)
 
 
@@ -296,12 +308,10 @@ def docs_panel(result: RunResult) -> Panel | None:
     for argument in explicit:
         says = keras_says(argument)
         version = version or says.version
-        text = says.text or f"{argument.summary} (not in Keras 3's docstring)"
+        text = says.text or say("run.docs_not_in_keras", summary=summary(argument, current()))
         entries.append(Text(f"{argument.name}: ", style="bold") + Text(text))
     where = f"Keras {version}" if version else "Keras"
-    return Panel(
-        Text("\n").join(entries), title=f"What {escape(where)} says about the arguments you set", title_align="left"
-    )
+    return Panel(Text("\n").join(entries), title=escape(say("run.docs_title", where=where)), title_align="left")
 
 
 def arrays_view(arrays: list[tuple[str, np.ndarray]], width: int) -> list[Group | Text]:
@@ -318,7 +328,9 @@ def arrays_view(arrays: list[tuple[str, np.ndarray]], width: int) -> list[Group 
     if len(shapes) == 1 and matrices[0][1].shape[0] > 1 and sum(m.shape[1] for _, m in matrices) <= MAX_COLS:
         letters = [chr(ord("A") + k) for k in range(len(matrices))]
         labels = [f"{letter}{c}" for letter, (_, m) in zip(letters, matrices) for c in range(m.shape[1])]
-        legend = "; ".join(f"{letter} = {label}" for letter, (label, _) in zip(letters, matrices))
+        legend = say("run.clause_separator").join(
+            f"{letter} = {label}" for letter, (label, _) in zip(letters, matrices)
+        )
         side = np.concatenate([m for _, m in matrices], axis=1)
         return [matrix_table(legend, side, [str(r) for r in range(side.shape[0])], labels, width)]
     parts: list[Group | Text] = []
@@ -360,7 +372,7 @@ def effects_section(result: RunResult, width: int) -> Group:
         for effect in checks:
             body.append(Text(effect.title, style="bold"))
             body.extend(_effect_body(effect, inner))
-        panels.append(Panel(Group(*body), title="Checks run on every call", title_align="left"))
+        panels.append(Panel(Group(*body), title=say("run.checks_title"), title_align="left"))
     return Group(*panels)
 
 
@@ -370,28 +382,27 @@ def reference_line(result: RunResult) -> Text | Panel | None:
     if check is None:
         return None
     if check.ok:
-        return Text(f"NumPy reference: max |Δ| = {check.max_abs_diff:.1e} ✓", style="green")
-    body = Text(
-        f"Keras's output and the NumPy reference disagree: max |Δ| = {check.max_abs_diff:.3g} "
-        "(tolerance: atol 1e-5 + rtol 1e-5). ",
-        style="bold red",
-    )
+        return Text(say("run.reference_ok", diff=f"{check.max_abs_diff:.1e}"), style="green")
+    body = Text(say("run.reference_mismatch", diff=f"{check.max_abs_diff:.3g}"), style="bold red")
     if check.note:
         body.append(check.note)
-    return Panel(body, title="✗ NumPy reference MISMATCH", border_style="red", title_align="left")
+    return Panel(body, title=say("run.reference_mismatch_title"), border_style="red", title_align="left")
 
 
 def header(result: RunResult, console: Console) -> None:
     """Versions, the seed in use, the mode, and the notes the user must read first."""
-    mode = "training mode" if result.training else "inference mode"
+    mode = say("run.mode_training") if result.training else say("run.mode_inference")
     console.rule("[bold]lstm-explore[/] · keras.layers.LSTM")
-    console.print(
-        f"Keras {result.keras_version} · TensorFlow {result.tensorflow_version} · "
-        f"random seed {result.random_seed} · {mode}",
-        highlight=False,
+    versions = say(
+        "run.header_versions",
+        keras=result.keras_version,
+        tensorflow=result.tensorflow_version,
+        seed=result.random_seed,
+        mode=mode,
     )
+    console.print(versions, highlight=False)
     for note in result.notes:
-        console.print(Text("Note: ", style="bold yellow") + Text(note))
+        console.print(Text(say("run.note_label"), style="bold yellow") + Text(note))
 
 
 def render(result: RunResult, console: Console, show_all: bool = False) -> None:

@@ -6,6 +6,7 @@ counted per character rather than with len().
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # Marks that may not begin a line (they stay with the text before them) and marks that may not end
@@ -14,14 +15,17 @@ CLOSING = frozenset("。，、；：！？）」』》〉】〕”’….,;:!?)]
 OPENING = frozenset("（「『《〈【〔“‘([{")
 
 
+@functools.cache
 def _columns(ch: str) -> int:
+    if ch.isascii():
+        return 1
     if unicodedata.combining(ch):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def display_width(text: str) -> int:
-    return sum(_columns(ch) for ch in text)
+    return len(text) if text.isascii() else sum(_columns(ch) for ch in text)
 
 
 def _pieces(paragraph: str) -> list[tuple[str, bool]]:

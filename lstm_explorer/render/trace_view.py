@@ -9,6 +9,7 @@ from rich.text import Text
 
 from lstm_explorer.catalogue import GATE_SYMBOLS, GATES
 from lstm_explorer.engine import RunResult
+from lstm_explorer.language import say
 from lstm_explorer.reference import Step
 from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.rich_view import header, masks_section, matrix_table, reference_line
@@ -27,21 +28,15 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
     act_fn = result.config["activation"] or "linear"
     lines = [
         Text(
-            f"First step: t = {step.t} (sample {result.trace_sample}, unit {unit}); h and c start at 0, so h·R = 0. "
-            f"σ = {gate_fn}, act = {act_fn}.",
+            say("trace.first_step", t=step.t, sample=result.trace_sample, unit=unit, gate_fn=gate_fn, act_fn=act_fn),
             style="dim",
         ),
     ]
     values = {"i": step.i, "f": step.f, "c": step.g, "o": step.o}
     masks = {m.name: m.values[result.trace_sample] for m in result.dropout_masks}
     if any(name.startswith("input") for name in masks):
-        lines.append(
-            Text(
-                "Training pass: x is multiplied by the input dropout mask m drawn for this sample (see above).",
-                style="dim",
-            )
-        )
-    for k, (gate, meaning) in enumerate((g.key, g.meaning) for g in GATES):
+        lines.append(Text(say("trace.training_input_mask"), style="dim"))
+    for k, gate in enumerate(g.key for g in GATES):
         column = k * units + unit
         name = GATE_SYMBOLS[gate]
         mask = masks.get(f"input_mask_{gate}", masks.get("input_mask"))
@@ -53,12 +48,13 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
         fn = "act" if gate == "c" else "σ"
         x_term = "x·K" if mask is None else "(x⊙m)·K"
         lines.append(Text(f"z_{name} = {x_term}_{name} + h·R_{name} + b_{name} = {' + '.join(terms)} = {_n(z)}"))
-        lines.append(Text(f"{name} = {fn}(z_{name}) = {fn}({_n(z)}) = {_n(values[gate][unit])}    ({meaning})"))
+        meaning = say("trace.gate_meaning", meaning=say(f"lstm.gate_{gate}"))
+        lines.append(Text(f"{name} = {fn}(z_{name}) = {fn}({_n(z)}) = {_n(values[gate][unit])}    {meaning}"))
     lines.append(
         Text(f"c = f·c₀ + i·c̃ = {_n(step.f[unit])}×0 + {_n(step.i[unit])}×{_n(step.g[unit])} = {_n(step.c[unit])}")
     )
     lines.append(Text(f"h = o·act(c) = {_n(step.o[unit])}×act({_n(step.c[unit])}) = {_n(step.h[unit])}"))
-    return Panel(Group(*lines), title="The LSTM step, with numbers", title_align="left")
+    return Panel(Group(*lines), title=say("trace.equations_title"), title_align="left")
 
 
 def step_table(steps: list[Step], unit: int, units: int, width: int) -> Group:
@@ -88,7 +84,7 @@ def step_table(steps: list[Step], unit: int, units: int, width: int) -> Group:
     column = max(len(f"{v: .4f}") for v in matrix.ravel()) + 2
     fits = (width - 8) // column
     return matrix_table(
-        f"Unit {unit}, step by step (columns in processing order)",
+        say("trace.step_table_title", unit=unit),
         matrix,
         rows,
         [f"t={s.t}" for s in steps],
@@ -107,18 +103,24 @@ def render_trace(result: RunResult, units_shown: list[int], console: Console) ->
     units = result.config.units
     for unit in units_shown:
         console.print(step_table(result.trace, unit, units, console.width))
-    for name, key in (
-        ("c (cell state)", "c"),
-        ("i (input gate)", "i"),
-        ("f (forget gate)", "f"),
-        (f"{GATE_SYMBOLS['c']} (candidate)", "g"),
-        ("o (output gate)", "o"),
-        ("h (hidden state)", "h"),
+    # (symbol, meaning key, Step attribute): the candidate is c̃ on screen and `g` in a Step
+    for symbol, meaning, key in (
+        ("c", "cell_state", "c"),
+        ("i", "gate_i", "i"),
+        ("f", "gate_f", "f"),
+        (GATE_SYMBOLS["c"], "gate_c", "g"),
+        ("o", "gate_o", "o"),
+        ("h", "hidden_state", "h"),
     ):
         matrix = np.array([getattr(step, key) for step in result.trace]).T
-        console.print(
-            heatmap(f"{name} over time, sample {result.trace_sample} ({result.pass_name})", matrix, "u", console)
+        title = say(
+            "trace.heatmap_title",
+            symbol=symbol,
+            meaning=say(f"lstm.{meaning}"),
+            sample=result.trace_sample,
+            pass_name=result.pass_name,
         )
+        console.print(heatmap(title, matrix, "u", console))
     check = reference_line(result)
     if check is not None:
         console.print(check)

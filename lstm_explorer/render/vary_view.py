@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lstm_explorer.engine import SweepRow, sweep_note
+from lstm_explorer.language import say
 from lstm_explorer.render.rich_view import matrix_table
 
 MAX_COMPARED_COLUMNS = 48
@@ -29,16 +30,16 @@ def outputs_over_time(argument: str, rows: list[SweepRow], width: int) -> list[R
         sequence = members[0][1].outputs[0].ndim == 3
         blocks = [row.outputs[0][0] if sequence else row.outputs[0] for _, row in members]
         labels = [f"{_letter(k)}{u}" for k, row in members for u in range(row.outputs[0].shape[-1])]
-        legend = "; ".join(f"{_letter(k)} = {argument} {row.value}" for k, row in members)
-        what = "h at each timestep of sample 0" if sequence else "the last h of each sample"
+        legend = say("vary.legend_separator").join(f"{_letter(k)} = {argument} {row.value}" for k, row in members)
+        what = say("vary.outputs_sequence") if sequence else say("vary.outputs_last")
         row_labels = (
             [f"t={t}" for t in range(blocks[0].shape[0])]
             if sequence
-            else [f"sample {b}" for b in range(blocks[0].shape[0])]
+            else [say("vary.sample_label", index=b) for b in range(blocks[0].shape[0])]
         )
         parts.append(
             matrix_table(
-                f"Outputs, {what}: {legend}",
+                say("vary.outputs_title", what=what, legend=legend),
                 np.concatenate(blocks, axis=1),
                 row_labels,
                 labels,
@@ -54,19 +55,21 @@ def outputs_over_time(argument: str, rows: list[SweepRow], width: int) -> list[R
 def render_vary(
     argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool, console: Console
 ) -> None:
-    mode = "training mode" if training else "inference mode"
+    mode = say("vary.mode_training") if training else say("vary.mode_inference")
     table = Table(
-        title=f"vary {argument} (random seed {random_seed}, {mode})", title_justify="left", box=box.SIMPLE_HEAD
+        title=say("vary.title", argument=argument, random_seed=random_seed, mode=mode),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
     )
-    numbers = ("params", "max |Δ| vs first", "regularization\nloss")
-    for column in ("value", "output shapes", *numbers, "cuDNN", "weights"):
+    numbers = ("column_params", "column_max_diff", "column_loss")
+    for column in ("column_value", "column_output_shapes", *numbers, "column_cudnn", "column_weights"):
         # fold, never ellipsise: a long value or header wraps onto a second line instead of being cut
-        table.add_column(column, justify="right" if column in numbers else "left", overflow="fold")
+        table.add_column(say(f"vary.{column}"), justify="right" if column in numbers else "left", overflow="fold")
     refused = []
     source = next((row for row in rows if row.error is None), None)
     for row in rows:
         if row.error is not None:
-            table.add_row(row.value, Text("refused (below)", style="red"), "", "", "", "", "")
+            table.add_row(row.value, Text(say("vary.refused"), style="red"), "", "", "", "", "")
             refused.append(row)
             continue
         table.add_row(
@@ -75,29 +78,18 @@ def render_vary(
             f"{row.param_count:,}",
             "—" if row.max_abs_diff_vs_first is None else f"{row.max_abs_diff_vs_first:.3g}",
             f"{row.loss:.4g}",
-            "eligible" if row.cudnn_eligible else "no",
-            "source" if row is source else "shared" if row.shared_weights else "own",
+            say("vary.cudnn_eligible") if row.cudnn_eligible else say("vary.cudnn_not_eligible"),
+            say("vary.weights_" + ("source" if row is source else "shared" if row.shared_weights else "own")),
         )
     console.print(table)
     for row in refused:
         console.print(Text(f"{row.value}: ", style="bold red") + Text(row.error or ""))
     note = sweep_note(argument, training)
     if note is not None:
-        console.print(Text("Note: ", style="bold yellow") + Text(note))
+        console.print(Text(say("vary.note_label"), style="bold yellow") + Text(note))
     for part in outputs_over_time(argument, rows, console.width):
         console.print(part)
     if shared:
-        console.print(
-            Text(
-                "Rows whose weight shapes match the first start from its weights: only the varied argument differs. "
-                "'own' marks rows whose shapes differ (e.g. another units) and were initialised from the seed alone. "
-                "The regularization loss is the penalty the regularizers add to the training loss (layer.losses).",
-                style="dim",
-            )
-        )
+        console.print(Text(say("vary.shared_weights_note"), style="dim"))
     else:
-        console.print(
-            Text(
-                f"{argument} decides the initial weights, so every row is initialised from the seed alone.", style="dim"
-            )
-        )
+        console.print(Text(say("vary.seed_only_note", argument=argument), style="dim"))
