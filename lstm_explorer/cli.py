@@ -367,10 +367,12 @@ app.command("run", cls=ExplorerCommand, help=english("help.command.run"))(run_co
 @lstm_command
 def vary(
     ctx: typer.Context,
-    argument: Annotated[str, typer.Argument(help=english("help.option.vary.argument"), show_default=False)],
+    argument: Annotated[
+        str, typer.Argument(help=english("help.option.vary.argument"), metavar="ARGUMENT", show_default=False)
+    ],
     values: Annotated[
         Optional[list[str]],
-        typer.Argument(help=english("help.option.values"), show_default=False),
+        typer.Argument(help=english("help.option.values"), metavar="VALUES...", show_default=False),
     ] = None,
     **options: Any,
 ) -> None:

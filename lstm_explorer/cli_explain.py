@@ -22,7 +22,7 @@ def explain(
     ctx: typer.Context,
     argument: Annotated[
         Optional[str],
-        typer.Argument(help=english("help.option.explain.argument"), show_default=False),
+        typer.Argument(help=english("help.option.explain.argument"), metavar="ARGUMENT", show_default=False),
     ] = None,
     lang: Annotated[
         Optional[str],

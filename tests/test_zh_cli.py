@@ -113,7 +113,7 @@ def test_help_in_chinese_says_the_flags_and_commands_in_chinese(invoke):
     assert rows["--max-memory SIZE"].endswith("[默认值：(4.0GiB，本机内存的一半更小时取一半)]")
     assert rows["-h, --help"] == "显示本帮助信息并退出。"
     assert rows["vary"] == "对某个参数的每个取值各运行一次这个配置，并把结果并排比较。"
-    assert _rows(_help(invoke, ("vary",), "zh"))["argument"].endswith("[必填]")
+    assert _rows(_help(invoke, ("vary",), "zh"))["ARGUMENT"].endswith("[必填]")
 
 
 def test_the_locale_chooses_the_help_language_too(runner):
@@ -138,7 +138,7 @@ CLICK_ERRORS = [
     (["-z"], "错误：没有这个选项：-z", "No such option: -z"),
     (["--units", "x"], "错误：'--units' 的值无效：'x' 不是有效的整数。", "Invalid value for '--units': 'x' is not"),
     (["--dropout", "x"], "错误：'--dropout' 的值无效：'x' 不是有效的浮点数。", "'x' is not a valid float."),
-    (["vary"], "错误：缺少位置参数 'argument'。", "Missing argument 'argument'."),
+    (["vary"], "错误：缺少位置参数 'ARGUMENT'。", "Missing argument 'ARGUMENT'."),
     (["--units"], "错误：选项 '--units' 需要一个值。", "Option '--units' requires an argument."),
     (["trace", "--unit"], "错误：选项 '--unit' 需要一个值。", "Option '--unit' requires an argument."),
     (["--return-sequences=3"], "错误：选项 '--return-sequences' 不接受值。", "does not take a value."),
