@@ -27,6 +27,7 @@ from lstm_explorer.language import (
     UnknownLanguage,
     current,
     from_command_line,
+    from_locale,
     messages,
     say,
     speaking,
@@ -49,11 +50,12 @@ class OneLineErrors:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
         extra.pop("standalone_mode", None)
-        try:
-            lang = from_command_line(argv, os.environ)
-        except UnknownLanguage as error:
-            _report(str(error), debug=False)
-            sys.exit(ExitStatus.USAGE)
+        with speaking(from_locale(os.environ)):
+            try:
+                lang = from_command_line(argv, os.environ)
+            except UnknownLanguage as error:
+                _report(str(error), debug=False)
+                sys.exit(ExitStatus.USAGE)
         extra.setdefault("obj", Terminal.from_process(lang=lang))
         with speaking(lang):
             self._main(argv, prog_name, debug, extra)

@@ -36,10 +36,11 @@ class UnknownLanguage(ValueError):
 
 
 def checked(lang: str) -> str:
-    """`lang` normalised (` ZH ` → `zh`), or UnknownLanguage naming the allowed values."""
+    """`lang` normalised (` ZH ` → `zh`), or UnknownLanguage naming the allowed values (in the language
+    being spoken: the locale's, when the command line asked for an unknown one)."""
     normal = lang.strip().lower()
     if normal not in LANGUAGES:
-        raise UnknownLanguage(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+        raise UnknownLanguage(say("cli.unknown_language", allowed=", ".join(LANGUAGES), got=repr(lang)))
     return normal
 
 

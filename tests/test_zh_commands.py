@@ -191,3 +191,12 @@ def test_the_api_speaks_the_language_it_is_asked_for(run_json):
     english = lstm_explorer.run(units=2, dropout=0.5).to_dict()
     assert english == run_json("--units", "2", "--dropout", "0.5")
     assert english != lstm_explorer.run(units=2, dropout=0.5, lang="zh").to_dict()
+
+
+def test_an_unknown_language_is_refused_in_the_locale_s(runner):
+    from lstm_explorer.cli import app
+    from tests.conftest import TERMINAL
+
+    result = runner.invoke(app, ["--lang", "fr"], env={**TERMINAL, "LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 2
+    assert result.stderr == "错误：--lang 只能取以下值之一：en, zh；得到的是 'fr'\n"
