@@ -155,12 +155,23 @@ def lstm_step(
 
 @dataclass(frozen=True)
 class Forward:
-    """The result of a forward pass: h for every step (in processing order), the final h and c."""
+    """The result of a forward pass: the output at every step (in processing order), the final h and c.
+
+    Without a mask the output at each step is that step's h. With one, a masked step computes
+    nothing that lasts: h and c are carried over unchanged, and the output there is the previous
+    step's output (zeros before the first valid step, whatever the initial state), or zeros with
+    `zero_output_for_mask`. `steps` keep the carried h and c, so they show the states a masked step
+    passes on; `last` is the final step's output, what the layer returns without return_sequences.
+    """
 
     sequence: Array
     h: Array
     c: Array
     steps: list[Step]
+
+    @property
+    def last(self) -> Array:
+        return self.sequence[:, -1]
 
 
 def lstm_forward(
@@ -176,12 +187,17 @@ def lstm_forward(
     initial_c: Array | None = None,
     input_masks: Sequence[Array] | None = None,
     recurrent_masks: Sequence[Array] | None = None,
+    mask: Array | None = None,
+    zero_output_for_mask: bool = False,
 ) -> Forward:
     """Run the LSTM equations over x (batch, timesteps, features).
 
     `input_masks` and `recurrent_masks` are dropout masks, one per gate in the order i, f, c, o,
     already scaled by 1/(1 − rate) as Keras draws them; they multiply x_t and h_{t-1} before the
-    products with that gate's block of K and R.
+    products with that gate's block of K and R. `mask` (batch, timesteps; True = a real step) is
+    the padding mask, applied as Keras's TensorFlow backend does (keras/src/backend/tensorflow/rnn.py:
+    `tf.where(mask_t, output, prev_output)` with prev_output starting at zeros, and the states kept
+    where the step is masked); with `go_backwards` it is read in the same reversed order as x.
     """
     x = np.asarray(x, dtype=np.float64)
     kernel = np.asarray(kernel, dtype=np.float64)
@@ -192,13 +208,19 @@ def lstm_forward(
     batch, timesteps, _ = x.shape
     h = np.zeros((batch, units)) if initial_h is None else np.asarray(initial_h, dtype=np.float64)
     c = np.zeros((batch, units)) if initial_c is None else np.asarray(initial_c, dtype=np.float64)
-    steps = []
+    real = np.ones((batch, timesteps), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    output = np.zeros((batch, units))
+    steps, outputs = [], []
     for t in range(timesteps - 1, -1, -1) if go_backwards else range(timesteps):
-        z, i, f, g, o, c, h = lstm_step(
+        z, i, f, g, o, new_c, new_h = lstm_step(
             x[:, t], h, c, kernel, recurrent_kernel, b, act, gate, input_masks, recurrent_masks
         )
+        keep = real[:, t : t + 1]
+        h, c = np.where(keep, new_h, h), np.where(keep, new_c, c)
+        output = np.where(keep, new_h, 0.0 if zero_output_for_mask else output)
         steps.append(Step(t, x[:, t], z, i, f, g, o, c, h))
-    return Forward(np.stack([s.h for s in steps], axis=1), h, c, steps)
+        outputs.append(output)
+    return Forward(np.stack(outputs, axis=1), h, c, steps)
 
 
 def compare(

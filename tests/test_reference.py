@@ -173,3 +173,81 @@ def test_a_mismatch_is_shown_loudly(invoke, monkeypatch):
     import json
 
     assert json.loads(result.stdout)["reference"]["ok"] is False
+
+
+# Padding masks and initial states: the reference against the layer called directly with `mask=` and
+# `initial_state=`, on the same weights.
+MASK_X = np.random.default_rng(11).normal(size=(3, 5, 2)).astype("float32")
+LENGTHS = (5, 3, 1)
+
+
+def _length_mask(padding: str) -> np.ndarray:
+    """Written out here rather than taken from the tool: True on each sample's real steps."""
+    return np.array([[t >= 5 - n if padding == "pre" else t < n for t in range(5)] for n in LENGTHS])
+
+
+MASK_GRID = list(itertools.product(["pre", "post"], [False, True], [False, True], [False, True], [False, True]))
+
+
+@pytest.mark.parametrize(("padding", "zero_output", "go_backwards", "initial", "return_sequences"), MASK_GRID)
+def test_reference_with_a_mask_and_initial_states_matches_keras(
+    keras, padding, zero_output, go_backwards, initial, return_sequences
+):
+    mask = _length_mask(padding)
+    keras.utils.set_random_seed(3)
+    options = dict(return_sequences=return_sequences, return_state=True, go_backwards=go_backwards)
+    layer = keras.layers.LSTM(3, zero_output_for_mask=zero_output, **options)
+    states = np.random.default_rng(5).normal(size=(2, 3, 3)).astype("float32") if initial else None
+    call = {"mask": mask} | ({"initial_state": [states[0], states[1]]} if initial else {})
+    tensors = [np.asarray(t) for t in layer(MASK_X, **call)]
+    w = {v.name: np.asarray(v.numpy()) for v in layer.weights}
+    forward = lstm_forward(
+        MASK_X,
+        w["kernel"],
+        w["recurrent_kernel"],
+        w["bias"],
+        go_backwards=go_backwards,
+        initial_h=states[0] if initial else None,
+        initial_c=states[1] if initial else None,
+        mask=mask,
+        zero_output_for_mask=zero_output,
+    )
+    expected = [forward.sequence if return_sequences else forward.last, forward.h, forward.c]
+    worst, ok = compare(tensors, expected)
+    assert ok, worst
+
+
+def test_masked_steps_follow_keras_s_rules_on_concrete_values(keras):
+    """Pre-padding: leading outputs are zeros even from a non-zero initial state, states pass through
+    unchanged, and once a real step comes its output is computed; post-padding repeats the last real
+    output, or gives zeros with zero_output_for_mask."""
+    kernel = np.full((2, 4), 0.3)
+    recurrent = np.full((1, 4), 0.2)
+    x = np.array([[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]])
+    h0, c0 = np.array([[0.7]]), np.array([[-0.4]])
+    pre = lstm_forward(x, kernel, recurrent, mask=np.array([[False, True, True]]), initial_h=h0, initial_c=c0)
+    assert pre.sequence[0, 0, 0] == 0.0
+    assert pre.steps[0].h[0, 0] == 0.7 and pre.steps[0].c[0, 0] == -0.4
+    alone = lstm_forward(x[:, 1:], kernel, recurrent, initial_h=h0, initial_c=c0)
+    np.testing.assert_array_equal(pre.sequence[:, 1:], alone.sequence)
+    post = lstm_forward(x, kernel, recurrent, mask=np.array([[True, True, False]]))
+    assert post.sequence[0, 2, 0] == post.sequence[0, 1, 0] != 0.0
+    assert post.last[0, 0] == post.h[0, 0] == post.sequence[0, 1, 0]
+    zeroed = lstm_forward(x, kernel, recurrent, mask=np.array([[True, True, False]]), zero_output_for_mask=True)
+    assert zeroed.sequence[0, 2, 0] == 0.0 and zeroed.last[0, 0] == 0.0 and zeroed.h[0, 0] == post.h[0, 0]
+
+
+def test_a_fully_masked_sample_gives_zeros_and_keeps_its_initial_state(keras):
+    keras.utils.set_random_seed(3)
+    layer = keras.layers.LSTM(3, return_sequences=True, return_state=True)
+    mask = np.array([[False] * 5, [True] * 5, [True] * 5])
+    states = np.random.default_rng(5).normal(size=(2, 3, 3)).astype("float32")
+    sequence, h, c = (np.asarray(t) for t in layer(MASK_X, mask=mask, initial_state=[states[0], states[1]]))
+    assert not sequence[0].any()
+    np.testing.assert_array_equal(h[0], states[0][0])
+    np.testing.assert_array_equal(c[0], states[1][0])
+    w = {v.name: np.asarray(v.numpy()) for v in layer.weights}
+    forward = lstm_forward(
+        MASK_X, w["kernel"], w["recurrent_kernel"], w["bias"], initial_h=states[0], initial_c=states[1], mask=mask
+    )
+    assert compare([sequence, h, c], [forward.sequence, forward.h, forward.c])[1]
