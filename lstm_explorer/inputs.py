@@ -86,17 +86,8 @@ def load(path_text: str, bound: int | None = None) -> InputData:
 
     A file whose reading alone would need more memory than `bound` is refused unread.
     """
-    path = Path(path_text)
     flag = f"--input {path_text}"
-    if not path_text.strip():
-        raise UsageError(say("inputs.input_empty"))
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UsageError(say("inputs.input_suffix", flag=flag, suffix=suffix or say("inputs.no_suffix")))
-    if not path.exists():
-        raise UsageError(say("inputs.input_missing", flag=flag))
-    if path.is_dir():
-        raise UsageError(say("inputs.input_directory", flag=flag))
+    path, suffix = checked_file(path_text, flag, say("inputs.input_empty"))
     try:
         limits.check_file(path.stat().st_size, suffix, bound, flag)
         if suffix == ".npy":
@@ -108,6 +99,22 @@ def load(path_text: str, bound: int | None = None) -> InputData:
     except OSError as error:
         raise RunFailure(say("inputs.input_unreadable", flag=flag, reason=error.strerror or error)) from error
     return InputData(validate(array, flag), f"{path_text}")
+
+
+def checked_file(path_text: str, flag: str, empty: str) -> tuple[Path, str]:
+    """The path and its lower-case suffix, once it names an existing .npy, .json or .csv file;
+    `empty` is the refusal for a blank path (it names the flag without a path)."""
+    path = Path(path_text)
+    if not path_text.strip():
+        raise UsageError(empty)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(say("inputs.input_suffix", flag=flag, suffix=suffix or say("inputs.no_suffix")))
+    if not path.exists():
+        raise UsageError(say("inputs.input_missing", flag=flag))
+    if path.is_dir():
+        raise UsageError(say("inputs.input_directory", flag=flag))
+    return path, suffix
 
 
 NPY_MAGIC = b"\x93NUMPY"

@@ -69,16 +69,7 @@ def read_mask(path_text: str, batch: int, timesteps: int, bound: int | None = No
     refused with the shape or values needed.
     """
     flag = f"--mask {path_text}"
-    path = Path(path_text)
-    suffix = path.suffix.lower()
-    if not path_text.strip():
-        raise UsageError(say("masks.mask_empty"))
-    if suffix not in inputs.SUFFIXES:
-        raise UsageError(say("inputs.input_suffix", flag=flag, suffix=suffix or say("inputs.no_suffix")))
-    if not path.exists():
-        raise UsageError(say("inputs.input_missing", flag=flag))
-    if path.is_dir():
-        raise UsageError(say("inputs.input_directory", flag=flag))
+    path, suffix = inputs.checked_file(path_text, flag, say("masks.mask_empty"))
     try:
         limits.check_file(path.stat().st_size, suffix, bound, flag)
         values = _read(path, suffix, flag)
