@@ -13,8 +13,8 @@ command prints with `--json`. The command line is one client of this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ from lstm_explorer.language import current, say, speaking
 
 MAX_RANDOM_SEED = 2**32 - 1
 InputSource = str | Path | np.ndarray | None
+MaskSource = str | Path | np.ndarray | None
+StateInput = float | int | str | Path | np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,12 @@ def prepare(
     json_output: bool = False,
     trace: bool = True,
     effects: bool = False,
+    lengths: str | Sequence[int] | None = None,
+    padding: str | None = None,
+    mask: MaskSource = None,
+    mask_value: float | None = None,
+    initial_h: StateInput = None,
+    initial_c: StateInput = None,
 ) -> Prepared:
     """Validate the input options and check the memory estimate before TensorFlow is loaded or the input made."""
     if isinstance(random_seed, bool) or not isinstance(random_seed, int) or not 0 <= random_seed <= MAX_RANDOM_SEED:
@@ -100,7 +108,60 @@ def prepare(
         data = inputs.generated(*shape) if given else inputs.tutorial_sample()
     if scale:
         data = inputs.scaled(data)
+    data = _masked(data, lengths=lengths, padding=padding, mask=mask, mask_value=mask_value, bound=bound)
+    if initial_h is not None or initial_c is not None:
+        from lstm_explorer import states
+
+        batch = data.values.shape[0]
+        h, c = (
+            states.parse(which, raw, batch, config.units, bound) for which, raw in (("h", initial_h), ("c", initial_c))
+        )
+        data = replace(data, initial_h=h, initial_c=c)
     return Prepared(config, data, random_seed, training, bound, json_output)
+
+
+def _masked(
+    data: InputData,
+    *,
+    lengths: str | Sequence[int] | None,
+    padding: str | None,
+    mask: MaskSource,
+    mask_value: float | None,
+    bound: int | None,
+) -> InputData:
+    """The input with its padding mask: lengths pad each sample (with mask_value, else 0.0, after
+    --scale, so a Masking layer finds exactly the padded steps), a file or array is read and checked,
+    and mask_value puts a Masking layer in front, whose mask is what the LSTM receives."""
+    from lstm_explorer import masks
+
+    masks.check_sources(None if lengths is None else "", None if mask is None else "", mask_value)
+    if padding is not None and lengths is None:
+        raise UsageError(say("masks.padding_without_lengths"))
+    if mask_value is not None and (
+        isinstance(mask_value, bool) or not isinstance(mask_value, (int, float)) or not np.isfinite(mask_value)
+    ):
+        raise UsageError(say("masks.mask_value_number", value=shorten(repr(mask_value))))
+    batch, timesteps = data.values.shape[:2]
+    values, given, side, counts = data.values, None, None, None
+    if lengths is not None:
+        counts = (
+            masks.parse_lengths(lengths, batch, timesteps)
+            if isinstance(lengths, str)
+            else masks.parse_lengths(",".join(str(n) for n in lengths), batch, timesteps)
+        )
+        side = masks.checked_padding(masks.DEFAULT_PADDING if padding is None else padding)
+        given = masks.length_mask(counts, timesteps, side)
+        values = masks.padded(values, given, masks.DEFAULT_PAD_VALUE if mask_value is None else mask_value)
+    elif isinstance(mask, np.ndarray):
+        given = masks.checked_mask(mask, batch, timesteps, say("masks.array_label"))
+    elif mask is not None:
+        given = masks.read_mask(str(mask), batch, timesteps, bound)
+    if mask_value is not None:
+        given = masks.masking_mask(values, float(mask_value))
+    if given is None:
+        return data
+    mask_value = None if mask_value is None else float(mask_value)
+    return replace(data, values=values, mask=given, mask_value=mask_value, lengths=counts, padding=side)
 
 
 def _load(source: InputSource, bound: int | None) -> InputData | None:
@@ -227,6 +288,12 @@ def run(
     random_seed: int = DEFAULT_RANDOM_SEED,
     training: bool = False,
     max_memory: str | None = None,
+    lengths: str | Sequence[int] | None = None,
+    padding: str | None = None,
+    mask: MaskSource = None,
+    mask_value: float | None = None,
+    initial_h: StateInput = None,
+    initial_c: StateInput = None,
     verbose: bool = False,
     json_output: bool = False,
     lang: str | None = None,
@@ -253,6 +320,12 @@ def run(
             random_seed=random_seed,
             training=training,
             max_memory=max_memory,
+            lengths=lengths,
+            padding=padding,
+            mask=mask,
+            mask_value=mask_value,
+            initial_h=initial_h,
+            initial_c=initial_c,
             json_output=json_output,
             effects=bool(demonstrations),
         )
@@ -270,6 +343,12 @@ def trace(
     random_seed: int = DEFAULT_RANDOM_SEED,
     training: bool = False,
     max_memory: str | None = None,
+    lengths: str | Sequence[int] | None = None,
+    padding: str | None = None,
+    mask: MaskSource = None,
+    mask_value: float | None = None,
+    initial_h: StateInput = None,
+    initial_c: StateInput = None,
     verbose: bool = False,
     json_output: bool = False,
     lang: str | None = None,
@@ -288,6 +367,12 @@ def trace(
             random_seed=random_seed,
             training=training,
             max_memory=max_memory,
+            lengths=lengths,
+            padding=padding,
+            mask=mask,
+            mask_value=mask_value,
+            initial_h=initial_h,
+            initial_c=initial_c,
             json_output=json_output,
         )
         check_sample(prepared, sample)
@@ -312,6 +397,12 @@ def vary(
     random_seed: int = DEFAULT_RANDOM_SEED,
     training: bool = False,
     max_memory: str | None = None,
+    lengths: str | Sequence[int] | None = None,
+    padding: str | None = None,
+    mask: MaskSource = None,
+    mask_value: float | None = None,
+    initial_h: StateInput = None,
+    initial_c: StateInput = None,
     verbose: bool = False,
     json_output: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -339,6 +430,12 @@ def vary(
             random_seed=random_seed,
             training=training,
             max_memory=max_memory,
+            lengths=lengths,
+            padding=padding,
+            mask=mask,
+            mask_value=mask_value,
+            initial_h=initial_h,
+            initial_c=initial_c,
             json_output=json_output,
             trace=False,
         )
@@ -403,6 +500,12 @@ def export(
     random_seed: int = DEFAULT_RANDOM_SEED,
     training: bool = False,
     max_memory: str | None = None,
+    lengths: str | Sequence[int] | None = None,
+    padding: str | None = None,
+    mask: MaskSource = None,
+    mask_value: float | None = None,
+    initial_h: StateInput = None,
+    initial_c: StateInput = None,
     verbose: bool = False,
     lang: str | None = None,
     **arguments: object,
@@ -425,12 +528,27 @@ def export(
             random_seed=random_seed,
             training=training,
             max_memory=max_memory,
+            lengths=lengths,
+            padding=padding,
+            mask=mask,
+            mask_value=mask_value,
+            initial_h=initial_h,
+            initial_c=initial_c,
             trace=choice == "torch",
         )
         names = ["sequence" if config["return_sequences"] else "last_output"]
         names += ["final_h", "final_c"] if config["return_state"] else []
         if choice == "keras":
-            return scripts.keras_script(config, prepared.data.values, prepared.random_seed, names, prepared.training)
+            data = prepared.data
+            # An initializer's draw needs Keras: the run's own states are written out as values.
+            state = _engine_run(prepared, verbose=verbose).initial_state if data.has_initial_state else None
+            return scripts.keras_script(
+                config, data.values, prepared.random_seed, names, prepared.training, data.mask, data.mask_value, state
+            )
+        if prepared.data.mask is not None:
+            raise UsageError(say("inputs.torch_mask"))
+        if prepared.data.has_initial_state:
+            raise UsageError(say("inputs.torch_initial_state"))
         if prepared.training and (config["dropout"] or config["recurrent_dropout"]):
             raise UsageError(say("inputs.torch_training_dropout"))
         from lstm_explorer.explanations import texts

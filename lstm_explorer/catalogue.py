@@ -27,6 +27,11 @@ class Kind(str, Enum):
     CUDNN = "auto, true or false"
     IMPLEMENTATION = "1 or 2"
     TIME_MAJOR = "boolean (removed in Keras 3)"
+    # The values of what explain covers beside the constructor (RELATED): not flags generated here.
+    MASK = "boolean mask, batch × timesteps"
+    STATES = "list [h, c], each batch × units"
+    NUMBER = "number"
+    PADDING = "pre or post"
 
 
 class Panel(str, Enum):
@@ -39,6 +44,7 @@ class Panel(str, Enum):
     CONSTRAINTS = "Constraints"
     DROPOUT = "Dropout"
     STATE = "State and execution"
+    CALL = "Call arguments"
     IO = "Input and output"
 
 
@@ -213,10 +219,17 @@ class Argument:
     # The live demonstration of what it does, if any: a name in effects.DEMONSTRATIONS, or
     # "constraint" (the constraints set are shown together, on one training step).
     demonstration: str | None = None
+    # Whose docstring documents it (a place in keras_doc.PLACES): LSTM's own, or the RNN base class's
+    # for the arguments LSTM takes through **kwargs.
+    documented_in: str = "LSTM"
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return (self.flag,)
 
     @property
     def summary(self) -> str:
@@ -403,6 +416,14 @@ ARGUMENTS: tuple[Argument, ...] = (
         vary_values=("1", "2"),
     ),
     _arg(
+        "zero_output_for_mask",
+        Kind.BOOL,
+        False,
+        Panel.SHAPE,
+        kwargs_only=True,
+        documented_in="RNN",
+    ),
+    _arg(
         "time_major",
         Kind.TIME_MAJOR,
         None,
@@ -413,6 +434,45 @@ ARGUMENTS: tuple[Argument, ...] = (
 )
 
 BY_NAME: dict[str, Argument] = {argument.name: argument for argument in ARGUMENTS}
+
+
+@dataclass(frozen=True)
+class Related:
+    """Something `explain` covers that is not a constructor argument: an argument of the layer's call,
+    or of the Masking layer or pad_sequences that make its mask.
+
+    No flag is generated from it; `flags` names the flags the tool has for it. `default` is Keras's
+    own (LSTM.call's, Masking's, pad_sequences's), as code; `documented_in` names the docstring
+    (a place in keras_doc.PLACES) that explain quotes.
+    """
+
+    name: str
+    kind: Kind
+    default: object
+    panel: Panel
+    flags: tuple[str, ...]
+    documented_in: str
+
+    @property
+    def flag(self) -> str:
+        return " / ".join(self.flags)
+
+    @property
+    def summary(self) -> str:
+        return say(f"summary.{self.name}")
+
+
+RELATED: tuple[Related, ...] = (
+    Related("mask", Kind.MASK, None, Panel.CALL, ("--mask", "--lengths"), "LSTM.call"),
+    Related("initial_state", Kind.STATES, None, Panel.CALL, ("--initial-h", "--initial-c"), "LSTM.call"),
+    Related("training", Kind.BOOL, False, Panel.CALL, ("--training",), "LSTM.call"),
+    Related("mask_value", Kind.NUMBER, 0.0, Panel.IO, ("--mask-value",), "Masking"),
+    Related("padding", Kind.PADDING, "pre", Panel.IO, ("--padding",), "pad_sequences"),
+)
+
+# Every page `explain` has, in the overview's order: the constructor's arguments, then the rest.
+EXPLAINED: tuple[Argument | Related, ...] = (*ARGUMENTS, *RELATED)
+EXPLAINED_BY_NAME: dict[str, Argument | Related] = {item.name: item for item in EXPLAINED}
 
 
 @dataclass(frozen=True)
@@ -455,4 +515,13 @@ WEIGHT_BY_NAME: dict[str, Weight] = {weight.name: weight for weight in WEIGHTS}
 
 def lookup(name: str) -> Argument | None:
     """Find an argument however the user spelled it: `return_sequences`, `return-sequences`, `--return-sequences`."""
-    return BY_NAME.get(name.strip().lstrip("-").replace("-", "_").lower())
+    return BY_NAME.get(_key(name))
+
+
+def lookup_page(name: str) -> Argument | Related | None:
+    """Like `lookup`, for everything `explain` has a page on (`mask`, `initial-state` too)."""
+    return EXPLAINED_BY_NAME.get(_key(name))
+
+
+def _key(name: str) -> str:
+    return name.strip().lstrip("-").replace("-", "_").lower()

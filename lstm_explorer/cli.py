@@ -21,6 +21,7 @@ from lstm_explorer import limits
 from lstm_explorer.catalogue import (
     ARGUMENTS,
     DEFAULT_RANDOM_SEED,
+    RELATED,
     TUTORIAL_BATCH,
     TUTORIAL_FEATURES,
     TUTORIAL_TIMESTEPS,
@@ -67,6 +68,26 @@ def _keyword(name: str, annotation: Any, default: object) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
 
+# The flags that shape the layer's call (and the Masking layer in front): name, type, metavar.
+CALL_OPTIONS: tuple[tuple[str, type, str | None], ...] = (
+    ("lengths", str, "N,N,…"),
+    ("padding", str, "[pre|post]"),
+    ("mask", str, "PATH"),
+    ("mask_value", float, None),
+    ("initial_h", str, "VALUE"),
+    ("initial_c", str, "VALUE"),
+)
+
+
+def _panel(flag: str) -> str:
+    """The --help panel of a flag that goes with a call argument or a masking option (the catalogue's
+    RELATED pages say which); every other input and output flag is in Input and output."""
+    for page in RELATED:
+        if flag in page.flags:
+            return page.panel.value
+    return Panel.IO.value
+
+
 def _shared_parameters() -> list[inspect.Parameter]:
     """Input and output flags every model-building command takes, besides the LSTM's own."""
     io = Panel.IO.value
@@ -111,6 +132,23 @@ def _shared_parameters() -> list[inspect.Parameter]:
             ],
             False,
         ),
+        *(
+            _keyword(
+                name,
+                Annotated[
+                    Optional[python_type],
+                    typer.Option(
+                        "--" + name.replace("_", "-"),
+                        metavar=metavar,
+                        rich_help_panel=_panel("--" + name.replace("_", "-")),
+                        show_default=False,
+                        help=english(f"help.option.{name}"),
+                    ),
+                ],
+                None,
+            )
+            for name, python_type, metavar in CALL_OPTIONS
+        ),
         _keyword(
             "random_seed",
             Annotated[
@@ -128,7 +166,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
                 bool,
                 typer.Option(
                     "--training",
-                    rich_help_panel=io,
+                    rich_help_panel=_panel("--training"),
                     help=english("help.option.training"),
                 ),
             ],
@@ -269,6 +307,12 @@ def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
         "random_seed": options["random_seed"],
         "training": options["training"],
         "max_memory": options["max_memory"],
+        "lengths": options["lengths"],
+        "padding": options["padding"],
+        "mask": options["mask"],
+        "mask_value": options["mask_value"],
+        "initial_h": options["initial_h"],
+        "initial_c": options["initial_c"],
         "verbose": options["verbose"] or options["debug"],
     }
     arguments = {a.name: options[a.name] for a in ARGUMENTS if a.name in explicit}

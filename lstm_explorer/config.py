@@ -65,12 +65,14 @@ class LSTMConfig:
     def keras_kwargs(self) -> dict[str, object]:
         """The arguments to hand to `keras.layers.LSTM`, specs still unresolved.
 
-        `implementation` is passed through when set, so the real layer sees what the user's Keras 2
-        code would pass; `time_major` never gets here (validation refuses True, False is a no-op).
+        The arguments LSTM takes only through **kwargs (`implementation`, `zero_output_for_mask`) are
+        passed when set to other than Keras's default, so the real layer sees what the user's code
+        would pass; `time_major` never gets here (validation refuses True, False is a no-op).
         """
         kwargs = {a.name: self.values[a.name] for a in ARGUMENTS if a.is_keras3_argument}
-        if self.values["implementation"] is not None:
-            kwargs["implementation"] = self.values["implementation"]
+        for argument in ARGUMENTS:
+            if argument.kwargs_only and self.values[argument.name] != argument.keras_default:
+                kwargs[argument.name] = self.values[argument.name]
         return kwargs
 
     def notes(self) -> list[str]:

@@ -16,7 +16,9 @@ import numpy as np
 
 from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, GATE_SYMBOLS, GATES, WEIGHT_BY_NAME
 from lstm_explorer.config import LSTMConfig
+from lstm_explorer.inputs import InputData
 from lstm_explorer.language import say
+from lstm_explorer.masks import REPEATED, fully_masked, outcomes, right_padded
 
 SATURATION_MARGIN = 1e-3
 LEARNING_RATE = 0.1
@@ -58,23 +60,55 @@ class Context:
     training: bool
     steps: list[Any]
     loop: dict[str, np.ndarray]
+    data: InputData
+    state: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def mask(self) -> np.ndarray | None:
+        """The padding mask the layer received (True = a real step), if any."""
+        return self.data.mask
 
     def variant(self, **overrides: Any) -> tuple[Any, Any]:
-        """A new layer with some arguments changed and the same weights (shapes must not change)."""
-        keras = self.keras
-        layer = keras.layers.LSTM(**{**self.layer_kwargs, **overrides, "name": "lstm_variant"})
-        inputs = keras.Input(batch_shape=self.x.shape)
-        model = keras.Model(inputs, layer(inputs))
+        """A new layer with some arguments changed and the same weights (shapes must not change).
+
+        With a padding mask its model takes the mask as a second input (the one the main layer
+        received, whether given or computed by a Masking layer), so a demonstration can feed the
+        mask that goes with a changed input, as the go_backwards one does."""
+        from lstm_explorer.engine import masked_model
+
+        layer = self.keras.layers.LSTM(**{**self.layer_kwargs, **overrides, "name": "lstm_variant"})
+        model = masked_model(self.keras, layer, self.data, explicit=True)
         layer.set_weights(self.layer.get_weights())
         return layer, model
 
+    def feed(
+        self,
+        model: Any,
+        x: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+        state: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> Any:
+        """What `model` is called with: `x` (the run's input by default), and the padding mask and the
+        initial states (the run's by default) when the model takes them."""
+        from lstm_explorer.engine import feed
+
+        mask = self.mask if mask is None else mask
+        return feed(model, self.x if x is None else x, mask, self.state if state is None else state)
+
+    def call(
+        self,
+        model: Any,
+        x: np.ndarray | None = None,
+        training: bool = False,
+        mask: np.ndarray | None = None,
+        state: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[np.ndarray]:
+        """`model` called as `feed` says, its outputs as arrays."""
+        returned = model(self.feed(model, x, mask, state), training=training)
+        return [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
+
     def weights(self) -> dict[str, np.ndarray]:
         return {w.name: np.asarray(w.numpy()) for w in self.layer.weights}
-
-
-def _call(model: Any, x: np.ndarray, training: bool = False) -> list[np.ndarray]:
-    returned = model(x, training=training)
-    return [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
 
 
 def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
@@ -83,8 +117,8 @@ def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
 
 def dropout(ctx: Context, name: str) -> Effect:
     rate = ctx.config.rate(name)
-    inference = _call(ctx.model, ctx.x, training=False)[0]
-    training = ctx.outputs[0] if ctx.training else _call(ctx.model, ctx.x, training=True)[0]
+    inference = ctx.call(ctx.model, training=False)[0]
+    training = ctx.outputs[0] if ctx.training else ctx.call(ctx.model, training=True)[0]
     changed = int(np.sum(np.abs(inference - training) > 1e-6))
     seed = ctx.config["seed"]
     lines = [
@@ -120,14 +154,15 @@ def stateful(ctx: Context, name: str) -> Effect:
     scale = float(np.max(np.abs(ctx.x))) or 1.0
     x = (ctx.x / scale).astype(np.float32)
     layer, model = ctx.variant(stateful=True, return_state=False, return_sequences=False)
-    first = _call(model, x)[0]
+    first = ctx.call(model, x)[0]
     carried_h, carried_c = (np.asarray(s.numpy()) for s in layer.states)
-    second = _call(model, x)[0]
+    second = ctx.call(model, x)[0]
     layer.reset_state()
-    after_reset = _call(model, x)[0]
+    after_reset = ctx.call(model, x)[0]
+    second_call = "effects.stateful_second_call" if ctx.state is None else "effects.stateful_second_call_given_state"
     lines = [
         say("effects.stateful_input_scaled", scale=scale),
-        say("effects.stateful_second_call", delta=_max_diff(first, second)),
+        say(second_call, delta=_max_diff(first, second)),
         say("effects.stateful_after_reset", delta=_max_diff(first, after_reset)),
         say("effects.stateful_fixed_batch"),
     ]
@@ -149,6 +184,78 @@ def stateful(ctx: Context, name: str) -> Effect:
             "after_reset": after_reset.tolist(),
             "carried_h": carried_h.tolist(),
             "carried_c": carried_c.tolist(),
+        },
+    )
+
+
+def mask(ctx: Context, name: str = "mask") -> Effect:
+    """Each sample's final h against the same layer run on that sample's real steps alone: what
+    masking means is that the padded steps never touched the state."""
+    assert ctx.mask is not None
+    _, model = ctx.variant(return_sequences=False, return_state=True, stateful=False)
+    final_h = ctx.call(model)[1]
+    unmasked_h = ctx.call(model, mask=np.ones_like(ctx.mask))[1]
+    lines: list[str] = []
+    per_sample: list[float | None] = []
+    for b in range(ctx.x.shape[0]):
+        real = np.flatnonzero(ctx.mask[b])
+        if real.size == 0:
+            lines.append(say("effects.mask_empty_sample", sample=b))
+            per_sample.append(None)
+            continue
+        layer = ctx.keras.layers.LSTM(**{**ctx.layer_kwargs, "return_state": True, "stateful": False})
+        alone_x = ctx.x[b : b + 1, real]
+        state = None if ctx.state is None else [ctx.state[0][b : b + 1], ctx.state[1][b : b + 1]]
+        layer(alone_x, initial_state=state)
+        layer.set_weights(ctx.layer.get_weights())
+        alone_h = np.asarray(layer(alone_x, initial_state=state)[1])[0]
+        delta = _max_diff(final_h[b], alone_h)
+        per_sample.append(delta)
+        padded = ctx.mask.shape[1] - real.size
+        sentence = say("effects.mask_sample", sample=b, steps=real.size, delta=delta)
+        if padded:
+            change = _max_diff(final_h[b], unmasked_h[b])
+            sentence += " " + say("effects.mask_padding_would_change", padded=padded, delta=change)
+        lines.append(sentence)
+    return Effect(
+        name,
+        say("effects.mask_title"),
+        lines,
+        [(say("effects.mask_final_h_label"), final_h)],
+        {"final_h": final_h.tolist(), "max_abs_diff_vs_real_steps_alone": per_sample},
+    )
+
+
+MEMORY_THRESHOLD = 1e-3
+
+
+def initial_state(ctx: Context, name: str = "initial_state") -> Effect:
+    """The same input from zero states and from the given ones: how long the layer remembers where it started."""
+    assert ctx.state is not None
+    _, model = ctx.variant(return_sequences=True, return_state=False, stateful=False)
+    from_given = ctx.call(model)[0]
+    from_zeros = ctx.call(model, state=(np.zeros_like(ctx.state[0]), np.zeros_like(ctx.state[1])))[0]
+    per_step = np.max(np.abs(from_given.astype(np.float64) - from_zeros), axis=(0, 2))
+    below = np.flatnonzero(per_step < MEMORY_THRESHOLD)
+    lasting = [t for t in range(len(per_step)) if np.all(per_step[t:] < MEMORY_THRESHOLD)]
+    first_gone = lasting[0] if lasting else None
+    lines = [say("effects.initial_state_compared", first=per_step[0], last=per_step[-1])]
+    if first_gone is None:
+        lines.append(say("effects.initial_state_remembered", steps=len(per_step), threshold=MEMORY_THRESHOLD))
+    else:
+        lines.append(say("effects.initial_state_forgotten", steps=first_gone + 1, threshold=MEMORY_THRESHOLD))
+    if ctx.mask is not None and not ctx.mask.all():
+        lines.append(say("effects.initial_state_masked_zeros"))
+    return Effect(
+        name,
+        say("effects.initial_state_title"),
+        lines,
+        [(say("effects.initial_state_difference_label"), per_step[None, :])],
+        {
+            "max_abs_diff_per_step": per_step.tolist(),
+            "threshold": MEMORY_THRESHOLD,
+            "steps_until_below": None if first_gone is None else first_gone + 1,
+            "steps_below": below.tolist(),
         },
     )
 
@@ -212,14 +319,18 @@ def return_sequences(ctx: Context, name: str) -> Effect:
 def go_backwards(ctx: Context, name: str) -> Effect:
     _, backwards = ctx.variant(go_backwards=True, return_sequences=True, return_state=False)
     _, forwards = ctx.variant(go_backwards=False, return_sequences=True, return_state=False)
-    backward_seq = _call(backwards, ctx.x)[0]
-    forward_on_reversed = _call(forwards, ctx.x[:, ::-1].copy())[0]
-    forward_seq = _call(forwards, ctx.x)[0]
+    backward_seq = ctx.call(backwards)[0]
+    forward_on_reversed = ctx.call(
+        forwards, ctx.x[:, ::-1].copy(), mask=None if ctx.mask is None else ctx.mask[:, ::-1].copy()
+    )[0]
+    forward_seq = ctx.call(forwards)[0]
     diff = _max_diff(backward_seq, forward_on_reversed)
     lines = [
         say("effects.go_backwards_reversed_input", delta=diff),
         say("effects.go_backwards_processing_order", delta=_max_diff(backward_seq[:, -1], forward_seq[:, -1])),
     ]
+    if ctx.mask is not None:
+        lines.append(say("effects.go_backwards_mask"))
     return Effect(
         name,
         say("effects.go_backwards_title"),
@@ -360,7 +471,7 @@ def constraints(ctx: Context, names: list[str]) -> list[Effect]:
     optimizer = keras.optimizers.SGD(learning_rate=LEARNING_RATE)
     target = [np.zeros_like(o) for o in ctx.outputs]
     with tf.GradientTape() as tape:
-        returned = model(ctx.x, training=False)
+        returned = model(ctx.feed(model), training=False)
         returned = list(returned) if isinstance(returned, (list, tuple)) else [returned]
         loss = sum(tf.reduce_mean(tf.square(r - t)) for r, t in zip(returned, target))
     gradients = tape.gradient(loss, layer.trainable_weights)
@@ -488,9 +599,9 @@ def unroll(ctx: Context, name: str) -> Effect:
     outputs = {}
     for label, flag in (("loop", False), ("unrolled", True)):
         _, model = ctx.variant(unroll=flag)
-        _call(model, ctx.x)
+        ctx.call(model)
         start = time.perf_counter()
-        outputs[label] = _call(model, ctx.x)[0]
+        outputs[label] = ctx.call(model)[0]
         timings[label] = time.perf_counter() - start
     diff = _max_diff(outputs["loop"], outputs["unrolled"])
     lines = [
@@ -521,18 +632,20 @@ class CudnnCondition:
         return say("effects.cudnn_condition_unmet", argument=self.argument, value=shown, needs=self.needs)
 
 
-def cudnn_conditions(config: LSTMConfig) -> list[CudnnCondition]:
+def cudnn_conditions(config: LSTMConfig, mask: np.ndarray | None = None) -> list[CudnnCondition]:
     """What Keras 3 checks before it takes the cuDNN kernel, besides a visible GPU.
 
     `cudnn_ok` in keras/src/backend/tensorflow/rnn.py checks the activations, unroll and use_bias;
     `LSTM.inner_loop` (keras/src/layers/rnn/lstm.py) also needs use_cudnn auto or true and no
-    recurrent dropout. tests/test_effects.py holds this list against those two functions.
+    recurrent dropout. tests/test_effects.py holds this list against those two functions. With a
+    padding mask, `_assert_valid_mask` (same rnn.py) also wants it right-padded with no empty sample;
+    otherwise the eager call falls back to the generic loop (use_cudnn auto) or fails (true).
     """
 
     def condition(argument: str, needs: str, met: bool) -> CudnnCondition:
         return CudnnCondition(argument, config[argument], needs, met)
 
-    return [
+    conditions = [
         condition("activation", "tanh", config["activation"] == "tanh"),
         condition("recurrent_activation", "sigmoid", config["recurrent_activation"] == "sigmoid"),
         condition("recurrent_dropout", "0", config["recurrent_dropout"] == 0.0),
@@ -540,6 +653,13 @@ def cudnn_conditions(config: LSTMConfig) -> list[CudnnCondition]:
         condition("use_bias", "True", config["use_bias"] is True),
         condition("use_cudnn", say("effects.cudnn_needs_auto_or_true"), config["use_cudnn"] in ("auto", True)),
     ]
+    if mask is not None:
+        empty, right = bool(fully_masked(mask)), right_padded(mask)
+        shape = "cudnn_mask_empty_sample" if empty else "cudnn_mask_right_padded" if right else "cudnn_mask_not_right"
+        conditions.append(
+            CudnnCondition("mask", say(f"effects.{shape}"), say("effects.cudnn_mask_needs"), right and not empty)
+        )
+    return conditions
 
 
 def gpu_visible(tf: Any) -> bool:
@@ -548,7 +668,7 @@ def gpu_visible(tf: Any) -> bool:
 
 
 def cudnn(ctx: Context, name: str = "cudnn") -> Effect:
-    conditions = cudnn_conditions(ctx.config)
+    conditions = cudnn_conditions(ctx.config, ctx.mask)
     failed = [str(c) for c in conditions if not c.met]
     eligible = not failed
     visible = gpu_visible(ctx.tf)
@@ -562,6 +682,9 @@ def cudnn(ctx: Context, name: str = "cudnn") -> Effect:
     else:
         verdict = say("effects.cudnn_not_eligible")
     lines.append(verdict)
+    if eligible and ctx.mask is not None and ctx.config["return_sequences"] and not ctx.layer.zero_output_for_mask:
+        if REPEATED in outcomes(ctx.mask, bool(ctx.config["go_backwards"]), False):
+            lines.append(say("effects.cudnn_mask_gpu_zeros"))
     if ctx.config["implementation"] is not None:
         lines.append(say("effects.cudnn_implementation", implementation=ctx.config["implementation"]))
     return Effect(
@@ -628,6 +751,10 @@ def demonstrate(ctx: Context, names: frozenset[str]) -> list[Effect]:
     wanted_constraints = [a.name for a in ARGUMENTS if a.name in names and a.demonstration == "constraint"]
     if wanted_constraints:
         effects.extend(constraints(ctx, wanted_constraints))
+    if ctx.mask is not None:
+        effects.append(mask(ctx))
+    if ctx.state is not None:
+        effects.append(initial_state(ctx))
     effects.append(cudnn(ctx))
     effects.append(saturation(ctx))
     return effects

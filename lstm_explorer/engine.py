@@ -22,6 +22,7 @@ from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate
 from lstm_explorer.errors import ExplorerError, RunFailure, UsageError
 from lstm_explorer.inputs import InputData
 from lstm_explorer.language import say
+from lstm_explorer.masks import fully_masked, outcomes
 from lstm_explorer.quiet import muted
 from lstm_explorer.reference import Step, compare, lstm_forward
 from lstm_explorer.specs import Spec
@@ -60,6 +61,9 @@ class ReferenceCheck:
     note: str = ""
 
 
+InitialState = tuple[np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True)
 class RunResult:
     """Everything one run produced, ready for any renderer."""
@@ -83,6 +87,10 @@ class RunResult:
     trace: list[Step] = field(default_factory=list)
     trace_sample: int = 0
     dropout_masks: list[NamedArray] = field(default_factory=list)
+    # With a padding mask: per sample and timestep, what the output there is (masks.outcomes).
+    mask_outcomes: np.ndarray | None = None
+    # The initial h and c the call started from, when --initial-h or --initial-c was given.
+    initial_state: InitialState | None = None
 
     @property
     def pass_name(self) -> str:
@@ -129,7 +137,7 @@ def _import_keras() -> tuple[ModuleType, ModuleType]:
     return keras, tf
 
 
-def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None) -> Any:
+def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None, flag: str | None = None) -> Any:
     """Instantiate Keras's own class of that name, after checking the arguments against its signature.
 
     Keras accepts nonsense such as `max_norm(max_value='big')` at construction and fails (or
@@ -139,7 +147,7 @@ def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None) -> A
         return None
     argument = BY_NAME[argument_name]
     cls = getattr(getattr(keras, SPEC_MODULES[argument.kind]), spec.name)
-    where = f"{argument.flag} {spec}"
+    where = f"{flag or argument.flag} {spec}"
     try:
         bound = inspect.signature(cls).bind(*spec.args, **dict(spec.kwargs))
     except TypeError as error:
@@ -156,10 +164,10 @@ def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None) -> A
         raise UsageError(say("run.spec_refused", where=where, reason=clean_keras_message(error))) from error
 
 
-def _check_cudnn_request(config: LSTMConfig, tf: ModuleType) -> None:
+def _check_cudnn_request(config: LSTMConfig, tf: ModuleType, mask: np.ndarray | None) -> None:
     if config["use_cudnn"] is not True:
         return
-    failed = [c for c in cudnn_conditions(config) if not c.met]
+    failed = [c for c in cudnn_conditions(config, mask) if not c.met]
     if failed:
         lacking = ", ".join(f"{c.argument} {c.needs}" for c in failed)
         raise UsageError(say("run.cudnn_true_lacking", lacking=lacking))
@@ -210,14 +218,15 @@ def run(
         checkpoint.reached("import")
         keras, tf = _import_keras()
         x = data.values
-        layer, model, kwargs = _build(keras, tf, config, x, random_seed, training)
+        layer, model, kwargs = _build(keras, tf, config, data, random_seed, training)
+        state = initial_state(keras, data, config.units)
         masks = _record_dropout_masks(layer.cell) if training else {}
         loop = _record_loop(layer)
-        tensors = _call(model, x, training)
+        tensors = _call(model, feed(model, x, data.mask, state), training)
         checkpoint.reached("call")
         outputs = _name_outputs(config, tensors)
         weights = [NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy())) for w in layer.weights]
-        steps = trace_steps(keras, layer, x, masks)
+        steps = trace_steps(keras, layer, x, masks, data.mask, state)
         return RunResult(
             config=config,
             input=data,
@@ -232,14 +241,19 @@ def run(
             training=training,
             keras_version=keras.__version__,
             tensorflow_version=_tensorflow_version(tf),
-            notes=config.notes() + _run_notes(config, training),
+            notes=config.notes() + _run_notes(config, training, data),
             effects=demonstrate(
-                Context(keras, tf, config, kwargs, layer, model, x, tensors, training, steps, loop), demonstrations
+                Context(keras, tf, config, kwargs, layer, model, x, tensors, training, steps, loop, data, state),
+                demonstrations,
             ),
-            reference=check_against_reference(config, x, layer, tensors, masks),
+            reference=check_against_reference(config, x, layer, tensors, masks, data.mask, state),
             trace=[step.sample(trace_sample) for step in steps],
             trace_sample=trace_sample,
             dropout_masks=_name_masks(masks),
+            mask_outcomes=None
+            if data.mask is None
+            else outcomes(data.mask, bool(layer.go_backwards), bool(layer.zero_output_for_mask)),
+            initial_state=state,
         )
 
 
@@ -247,21 +261,20 @@ def _build(
     keras: ModuleType,
     tf: ModuleType,
     config: LSTMConfig,
-    x: np.ndarray,
+    data: InputData,
     random_seed: int,
     training: bool,
     weights: list[np.ndarray] | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Seed, resolve the arguments, build the layer on the input's full shape; optionally load weights."""
-    _check_cudnn_request(config, tf)
+    _check_cudnn_request(config, tf, data.mask)
     if implementation_one_crashes(config, training):
         raise UsageError(say("run.implementation_one_crash"))
     keras.utils.set_random_seed(random_seed)
     kwargs = keras_layer_kwargs(config, keras)
     try:
         layer = keras.layers.LSTM(**kwargs, name="lstm")
-        inputs = keras.Input(batch_shape=x.shape)
-        model = keras.Model(inputs, layer(inputs))
+        model = masked_model(keras, layer, data)
     except (TypeError, ValueError) as error:
         raise UsageError(say("run.keras_rejected_config", message=clean_keras_message(error))) from error
     if weights is not None:
@@ -269,7 +282,59 @@ def _build(
     return layer, model, kwargs
 
 
-def _call(model: Any, x: np.ndarray, training: bool) -> list[np.ndarray]:
+def masked_model(keras: ModuleType, layer: Any, data: InputData, *, explicit: bool = False) -> Any:
+    """The model around `layer` as the input asks for it: the input alone; a `keras.layers.Masking`
+    in front when a mask value was given, or a second input carrying the mask, passed to the layer's
+    call as `mask=`, as a user with a mask in hand writes it; and two more inputs for the initial h
+    and c, passed as `initial_state=[h, c]`. `explicit` asks for the mask input even after a Masking
+    layer (the demonstrations feed the mask Masking computed)."""
+    inputs = keras.Input(batch_shape=data.values.shape, name="input")
+    given, call = [inputs], {}
+    sequence = inputs
+    if data.mask is not None and data.mask_value is not None and not explicit:
+        sequence = keras.layers.Masking(mask_value=data.mask_value, name="masking")(inputs)
+    elif data.mask is not None:
+        mask = keras.Input(batch_shape=data.mask.shape, dtype="bool", name="mask")
+        given.append(mask)
+        call["mask"] = mask
+    if data.has_initial_state:
+        shape = (data.values.shape[0], layer.units)
+        states = [keras.Input(batch_shape=shape, name=f"initial_{which}") for which in ("h", "c")]
+        given += states
+        call["initial_state"] = states
+    return keras.Model(given if len(given) > 1 else inputs, layer(sequence, **call))
+
+
+def feed(model: Any, x: np.ndarray, mask: np.ndarray | None, state: InitialState | None = None) -> Any:
+    """What `model` is called with: the input alone, or every input it takes by name."""
+    if len(model.inputs) == 1:
+        return x
+    values = {"input": x, "mask": mask}
+    if state is not None:
+        values |= {"initial_h": state[0], "initial_c": state[1]}
+    return {tensor.name: values[tensor.name] for tensor in model.inputs}
+
+
+def initial_state(keras: ModuleType, data: InputData, units: int) -> InitialState | None:
+    """The initial h and c as arrays, when --initial-h or --initial-c was given (the other is zeros).
+
+    Drawn after the layer is built, so an initializer spec's values follow from --random-seed."""
+    if not data.has_initial_state:
+        return None
+    from lstm_explorer import states
+
+    batch = data.values.shape[0]
+
+    def resolve(spec: Spec, flag: str) -> Any:
+        return _resolve_spec(keras, "kernel_initializer", spec, flag)
+
+    return (
+        states.draw(data.initial_h, batch, units, resolve),
+        states.draw(data.initial_c, batch, units, resolve),
+    )
+
+
+def _call(model: Any, x: Any, training: bool) -> list[np.ndarray]:
     try:
         returned = model(x, training=training)
     except Exception as error:  # Keras raises many types at call time; all are reported alike.
@@ -323,13 +388,14 @@ def sweep(
         first_outputs: list[np.ndarray] | None = None
         for label, config in configs:
             try:
-                layer, model, _ = _build(keras, tf, config, x, random_seed, training)
+                layer, model, _ = _build(keras, tf, config, data, random_seed, training)
                 shapes = [w.shape for w in layer.get_weights()]
                 shared = False
                 if share_weights and first_weights is not None and shapes == [w.shape for w in first_weights]:
                     layer.set_weights(first_weights)
                     shared = True
-                tensors = _call(model, x, training)
+                state = initial_state(keras, data, config.units)
+                tensors = _call(model, feed(model, x, data.mask, state), training)
             except ExplorerError as error:
                 rows.append(SweepRow(label, error=str(error)))
                 continue
@@ -348,7 +414,7 @@ def sweep(
                     int(layer.count_params()),
                     tensors,
                     diff,
-                    all(c.met for c in cudnn_conditions(config)),
+                    all(c.met for c in cudnn_conditions(config, data.mask)),
                     float(sum(float(np.asarray(loss)) for loss in layer.losses)),
                     shared,
                 )
@@ -356,18 +422,28 @@ def sweep(
     return rows
 
 
-def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, masks: dict[str, Any] | None = None) -> list[Step]:
+def trace_steps(
+    keras: ModuleType,
+    layer: Any,
+    x: np.ndarray,
+    masks: dict[str, Any] | None = None,
+    padding_mask: np.ndarray | None = None,
+    state: InitialState | None = None,
+) -> list[Step]:
     """Step the cell's own equations with Keras ops, in the order LSTMCell.call performs them.
 
     Same operations on the same tensors as the layer's call, with the dropout masks that call drew
     (`masks`, from `_record_dropout_masks`; none at inference), so h and c come out bit-identical to
     what the layer returned, and the gates, which the layer never exposes, are those of that pass.
+    At a step the padding mask masks, h and c are carried over as the layer's loop carries them
+    (keras/src/backend/tensorflow/rnn.py keeps the states where the mask is False); the gates shown
+    there are what the cell computed and the loop threw away.
     """
     ops, cell = keras.ops, layer.cell
     units = cell.units
     input_masks, recurrent_masks = (_per_gate((masks or {}).get(key)) for key in ("input", "recurrent"))
-    h = ops.zeros((x.shape[0], units))
-    c = ops.zeros((x.shape[0], units))
+    h = ops.zeros((x.shape[0], units)) if state is None else ops.convert_to_tensor(state[0])
+    c = ops.zeros((x.shape[0], units)) if state is None else ops.convert_to_tensor(state[1])
     order = range(x.shape[1] - 1, -1, -1) if layer.go_backwards else range(x.shape[1])
     steps = []
     for t in order:
@@ -391,9 +467,14 @@ def trace_steps(keras: ModuleType, layer: Any, x: np.ndarray, masks: dict[str, A
             parts = ops.split(z, 4, axis=1)
         i, f = cell.recurrent_activation(parts[0]), cell.recurrent_activation(parts[1])
         g = cell.activation(parts[2])
-        c = f * c + i * g
+        new_c = f * c + i * g
         o = cell.recurrent_activation(parts[3])
-        h = o * cell.activation(c)
+        new_h = o * cell.activation(new_c)
+        if padding_mask is None:
+            h, c = new_h, new_c
+        else:
+            keep = ops.convert_to_tensor(padding_mask[:, t : t + 1])
+            h, c = ops.where(keep, new_h, h), ops.where(keep, new_c, c)
         z_all = np.concatenate([np.asarray(p) for p in parts], axis=1)
         steps.append(Step(t, x[:, t], z_all, *(np.asarray(v) for v in (i, f, g, o, c, h))))
     return steps
@@ -476,7 +557,13 @@ def _numpy(masks: list[Any] | None) -> list[np.ndarray] | None:
 
 
 def check_against_reference(
-    config: LSTMConfig, x: np.ndarray, layer: Any, tensors: list[np.ndarray], masks: dict[str, Any]
+    config: LSTMConfig,
+    x: np.ndarray,
+    layer: Any,
+    tensors: list[np.ndarray],
+    masks: dict[str, Any],
+    padding_mask: np.ndarray | None = None,
+    state: InitialState | None = None,
 ) -> ReferenceCheck:
     """Recompute the call in NumPy from the layer's weights and compare every returned tensor."""
     weights = {w.name: np.asarray(w.numpy()) for w in layer.weights}
@@ -490,6 +577,10 @@ def check_against_reference(
         go_backwards=bool(config["go_backwards"]),
         input_masks=_numpy(_per_gate(masks.get("input"))),
         recurrent_masks=_numpy(_per_gate(masks.get("recurrent"))),
+        mask=padding_mask,
+        zero_output_for_mask=bool(layer.zero_output_for_mask),
+        initial_h=None if state is None else state[0],
+        initial_c=None if state is None else state[1],
     )
     expected = [forward.sequence if config["return_sequences"] else forward.last]
     if config["return_state"]:
@@ -513,8 +604,12 @@ def _name_outputs(config: LSTMConfig, arrays: list[np.ndarray]) -> list[NamedArr
     return named
 
 
-def _run_notes(config: LSTMConfig, training: bool) -> list[str]:
+def _run_notes(config: LSTMConfig, training: bool, data: InputData) -> list[str]:
     notes = []
+    if data.mask is not None:
+        empty = fully_masked(data.mask)
+        if empty:
+            notes.append(say("notes.fully_masked", samples=", ".join(str(b) for b in empty)))
     if not training and (config["dropout"] or config["recurrent_dropout"]):
         notes.append(say("notes.dropout_inference"))
     if config["go_backwards"] and config["return_sequences"]:

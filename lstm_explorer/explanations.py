@@ -1,5 +1,9 @@
 """Everything `explain` says about one LSTM argument, assembled without importing TensorFlow.
 
+Its pages cover the constructor's arguments (catalogue.ARGUMENTS) and, beside them, the layer's call
+arguments and the two ways its mask is usually made (catalogue.RELATED); `vary` and the flags know
+only the first.
+
 The long texts live in `texts/<lang>.toml` as data; Keras's own words come from the installed Keras
 (read as source) or, failing that, from the bundled copy in `texts/keras_doc.json`.
 """
@@ -11,9 +15,20 @@ import json
 import os
 from dataclasses import asdict, dataclass
 
-from lstm_explorer.catalogue import ARGUMENTS, REQUIRED, VOCABULARY, Argument, Kind, Panel, lookup
+from lstm_explorer.catalogue import (
+    ARGUMENTS,
+    EXPLAINED,
+    REQUIRED,
+    VOCABULARY,
+    Argument,
+    Kind,
+    Panel,
+    Related,
+    lookup,
+    lookup_page,
+)
 from lstm_explorer.errors import UsageError, shorten
-from lstm_explorer.keras_doc import read_keras_doc
+from lstm_explorer.keras_doc import KerasDoc, read_keras_doc
 from lstm_explorer.language import LANGUAGES as LANGUAGES
 from lstm_explorer.language import TEXTS_DIR, UnknownLanguage, checked, say, speaking
 from lstm_explorer.language import texts as language_texts
@@ -71,24 +86,30 @@ def bundled_keras_doc() -> dict[str, object]:
         return json.load(handle)
 
 
-def keras_says(argument: Argument) -> KerasSays:
+def bundled_doc() -> KerasDoc:
+    """The bundled copy as a KerasDoc: LSTM's `Args:` under "arguments", the other places under "sections"."""
+    bundled = bundled_keras_doc()
+    arguments, sections = bundled["arguments"], bundled.get("sections", {})
+    assert isinstance(arguments, dict) and isinstance(sections, dict)
+    return KerasDoc(str(bundled["version"]), None, {"LSTM": arguments, **sections})
+
+
+def keras_says(argument: Argument | Related) -> KerasSays:
     """The installed Keras's words when readable, else the bundled copy, saying which it is."""
     doc = read_keras_doc()
     if doc.problem is None:
-        return KerasSays(doc.arguments.get(argument.name), doc.version, "installed Keras")
-    bundled = bundled_keras_doc()
-    arguments = bundled["arguments"]
-    assert isinstance(arguments, dict)
+        return KerasSays(doc.says(argument.documented_in, argument.name), doc.version, "installed Keras")
+    bundled = bundled_doc()
     return KerasSays(
-        arguments.get(argument.name),
-        str(bundled["version"]),
+        bundled.says(argument.documented_in, argument.name),
+        bundled.version,
         f"bundled copy ({doc.problem})",
     )
 
 
-def display_default(argument: Argument, lang: str = "en") -> str:
+def display_default(argument: Argument | Related, lang: str = "en") -> str:
     """The default as the overview and the Values line show it; Keras's own values stay code."""
-    if argument.keras_default is REQUIRED:
+    if isinstance(argument, Argument) and argument.keras_default is REQUIRED:
         with speaking(checked_language(lang)):
             return say("values.required_default", default=argument.default)
     return "None" if argument.default is None else repr(argument.default)
@@ -104,14 +125,15 @@ def panel_name(panel: Panel, lang: str = "en") -> str:
     return panel.value if lang == "en" else str(texts(lang)["panels"][panel.name.lower()])
 
 
-def summary(argument: Argument, lang: str = "en") -> str:
+def summary(argument: Argument | Related, lang: str = "en") -> str:
     """The one-line meaning, from the language file (beside the argument's long explanation)."""
     with speaking(checked_language(lang)):
         return argument.summary
 
 
 def overview(lang: str = "en") -> list[dict[str, str]]:
-    """One row per argument, in catalogue order: what the overview table and its JSON show."""
+    """One row per page, in catalogue order (the constructor's arguments, then RELATED): what the
+    overview table and its JSON show."""
     return [
         {
             "name": a.name,
@@ -119,21 +141,22 @@ def overview(lang: str = "en") -> list[dict[str, str]]:
             "summary": summary(a, lang),
             "panel": panel_name(a.panel, lang),
         }
-        for a in ARGUMENTS
+        for a in EXPLAINED
     ]
 
 
-def suggestions(name: str, limit: int = 5) -> list[str]:
+def suggestions(name: str, limit: int = 5, pages: bool = False) -> list[str]:
     """Argument names a mistyped one may mean, most telling first.
 
     Names that contain it (`state`: `return_state`, `stateful`; `cudnn`: `use_cudnn`), then names
     that contain one of its words when few do (`forget_gate`: `unit_forget_bias`), then near spellings
-    and the names built on them (`dropuot`: `dropout`, `recurrent_dropout`).
+    and the names built on them (`dropuot`: `dropout`, `recurrent_dropout`). Among the constructor's
+    arguments, or among every page `explain` has when `pages` is true.
     """
     from lstm_explorer.specs import closest
 
     key = name.strip().lstrip("-").replace("-", "_").lower()
-    names = [a.name for a in ARGUMENTS]
+    names = [a.name for a in (EXPLAINED if pages else ARGUMENTS)]
     found: list[str] = []
 
     def add(more: list[str]) -> None:
@@ -152,16 +175,28 @@ def suggestions(name: str, limit: int = 5) -> list[str]:
 
 
 def resolve(name: str, command: str = "explain") -> Argument:
-    """The argument however it was spelled, or a UsageError suggesting the closest ones."""
+    """The constructor argument however it was spelled, or a UsageError suggesting the closest ones."""
     argument = lookup(name)
     if argument is not None:
         return argument
-    near = [repr(n) for n in suggestions(name)]
+    raise _unknown(name, command, suggestions(name))
+
+
+def resolve_page(name: str) -> Argument | Related:
+    """What `explain` has a page on (an argument, a call argument, mask_value, padding), however spelled."""
+    page = lookup_page(name)
+    if page is not None:
+        return page
+    raise _unknown(name, "explain", suggestions(name, pages=True))
+
+
+def _unknown(name: str, command: str, near_names: list[str]) -> UsageError:
+    near = [repr(n) for n in near_names]
     hint = say("values.no_suggestion")
     if near:
         options = near[0] if len(near) == 1 else say("values.or").join([say("values.comma").join(near[:-1]), near[-1]])
         hint = say("values.did_you_mean", options=options)
-    raise UsageError(say("values.unknown_argument", command=command, name=repr(shorten(name)), hint=hint))
+    return UsageError(say("values.unknown_argument", command=command, name=repr(shorten(name)), hint=hint))
 
 
 def _items(value: object) -> list[object]:
@@ -170,7 +205,7 @@ def _items(value: object) -> list[object]:
 
 
 def explain(name: str, lang: str = "en") -> Explanation:
-    argument = resolve(name)
+    argument = resolve_page(name)
     table = texts(lang)
     entry = table[argument.name]
     return Explanation(

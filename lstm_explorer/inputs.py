@@ -10,6 +10,7 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,11 +26,27 @@ MAX_SIZE = 2**31 - 1
 
 @dataclass(frozen=True)
 class InputData:
-    """The batch fed to the layer and a human description of where it came from."""
+    """The batch fed to the layer and a human description of where it came from.
+
+    `mask` (batch × timesteps, True = a real step) is the mask the LSTM receives, if any: from
+    `lengths` and `padding`, from a mask file, or computed by a `keras.layers.Masking(mask_value)`
+    in front of the layer when `mask_value` is set.
+    """
 
     values: np.ndarray
     source: str
     scale: float = 1.0
+    mask: np.ndarray | None = None
+    mask_value: float | None = None
+    lengths: tuple[int, ...] | None = None
+    padding: str | None = None
+    # --initial-h and --initial-c as given (states.StateSource); the engine draws their values.
+    initial_h: Any = None
+    initial_c: Any = None
+
+    @property
+    def has_initial_state(self) -> bool:
+        return self.initial_h is not None or self.initial_c is not None
 
 
 def scaled(data: InputData) -> InputData:

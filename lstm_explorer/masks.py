@@ -75,6 +75,11 @@ def read_mask(path_text: str, batch: int, timesteps: int, bound: int | None = No
         values = _read(path, suffix, flag)
     except OSError as error:
         raise RunFailure(say("inputs.input_unreadable", flag=flag, reason=error.strerror or error)) from error
+    return checked_mask(values, batch, timesteps, flag)
+
+
+def checked_mask(values: np.ndarray, batch: int, timesteps: int, flag: str) -> np.ndarray:
+    """A mask given as an array, checked as a file's would be: (batch, timesteps) of booleans or 0/1."""
     array = np.asarray(values)
     if array.ndim == 1 and batch == 1:
         array = array[None, :]
@@ -133,3 +138,26 @@ def check_sources(lengths: str | None, mask: str | None, mask_value: float | Non
 def fully_masked(mask: np.ndarray) -> list[int]:
     """The samples with no real step at all: Keras returns zeros for them and leaves their states as given."""
     return [int(sample) for sample in np.flatnonzero(~mask.any(axis=1))]
+
+
+# What the layer's output is at each step, given the mask: the step's own h, the output of the step
+# before it repeated, or zeros (before the first real step, or everywhere with zero_output_for_mask).
+COMPUTED, REPEATED, ZEROS = "computed", "repeated", "zeros"
+
+
+def outcomes(mask: np.ndarray, go_backwards: bool, zero_output_for_mask: bool) -> np.ndarray:
+    """Per sample and timestep (in time order), what the output there is, as Keras's TensorFlow loop
+    makes it (keras/src/backend/tensorflow/rnn.py: `tf.where(mask_t, output, prev_output)`, with
+    prev_output starting at zeros); "before" means before in processing order, the reverse of time
+    order under go_backwards."""
+    order = mask[:, ::-1] if go_backwards else mask
+    seen = np.logical_or.accumulate(order, axis=1)
+    result = np.where(order, COMPUTED, np.where(seen & (not zero_output_for_mask), REPEATED, ZEROS))
+    return result[:, ::-1] if go_backwards else result
+
+
+def right_padded(mask: np.ndarray) -> bool:
+    """Whether every sample's real steps come first and its padding last: the only masks cuDNN takes
+    (keras/src/backend/tensorflow/rnn.py, `_is_sequence_right_padded`)."""
+    counts = mask.sum(axis=1)
+    return bool(np.array_equal(mask, np.arange(mask.shape[1]) < counts[:, None]))

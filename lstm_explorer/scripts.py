@@ -49,12 +49,60 @@ def input_expression(values: np.ndarray) -> str:
     return f'np.array({json.dumps(values.astype(np.float64).tolist())}, dtype="float32")'
 
 
+def _literal(array: np.ndarray) -> str:
+    """An array as Python source, booleans as True/False."""
+    if array.dtype == bool:
+        return f"np.array({array.tolist()!r})"
+    return f'np.array({json.dumps(array.astype(np.float64).tolist())}, dtype="float32")'
+
+
 def keras_script(
-    config: LSTMConfig, values: np.ndarray, random_seed: int, output_names: list[str], training: bool = False
+    config: LSTMConfig,
+    values: np.ndarray,
+    random_seed: int,
+    output_names: list[str],
+    training: bool = False,
+    mask: np.ndarray | None = None,
+    mask_value: float | None = None,
+    state: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> str:
-    """A complete Keras 3 script that builds this layer and prints what the tool prints, as JSON lines."""
+    """A complete Keras 3 script that builds this layer and prints what the tool prints, as JSON lines.
+
+    A padding mask goes in as the tool passes it: a Masking layer in front for a mask value, else
+    a second model input handed to the layer's call as `mask=`; initial states as two more inputs
+    handed over as `initial_state=[h, c]`, with the values the run started from."""
     arguments = layer_arguments(config)
     call = "keras.layers.LSTM(" + ", ".join(arguments) + ")"
+    given = ["x"]
+    model_inputs = ["inputs"]
+    extra_inputs: list[str] = []
+    call_arguments: list[tuple[str, str]] = []
+    sequence = "inputs"
+    if mask is not None and mask_value is None:
+        extra_inputs.append(f"mask = {_literal(mask)}")
+        extra_inputs.append(f'mask_input = keras.Input(batch_shape={tuple(mask.shape)}, dtype="bool")')
+        model_inputs.append("mask_input")
+        given.append("mask")
+        call_arguments.append(("mask=mask_input", say("code.keras_mask_comment")))
+    elif mask_value is not None:
+        extra_inputs.append(
+            f"masked = keras.layers.Masking(mask_value={mask_value!r})(inputs)  # {say('code.keras_masking_comment')}"
+        )
+        sequence = "masked"
+    if state is not None:
+        for which, array in zip(("h", "c"), state):
+            extra_inputs.append(f"initial_{which} = {_literal(array)}")
+            extra_inputs.append(f"{which}_input = keras.Input(batch_shape={tuple(array.shape)})")
+        model_inputs += ["h_input", "c_input"]
+        given += ["initial_h", "initial_c"]
+        call_arguments.append(("initial_state=[h_input, c_input]", say("code.keras_state_comment")))
+    layer_call = f"layer({sequence})"
+    if call_arguments:
+        lines = "".join(f"    {code},  # {comment}\n" for code, comment in call_arguments)
+        layer_call = f"layer(\n    {sequence},\n{lines})"
+    inputs_list = model_inputs[0] if len(model_inputs) == 1 else "[" + ", ".join(model_inputs) + "]"
+    fed = given[0] if len(given) == 1 else "[" + ", ".join(given) + "]"
+    extra = "".join(line + "\n" for line in extra_inputs)
     return f'''"""{say("code.keras_docstring")}"""
 import json
 
@@ -65,8 +113,8 @@ keras.utils.set_random_seed({random_seed})  # {say("code.keras_seed_comment")}
 x = {input_expression(values)}
 layer = {call}
 inputs = keras.Input(batch_shape={tuple(values.shape)})
-model = keras.Model(inputs, layer(inputs))
-outputs = model(x, training={training})  # {say("code.keras_call_comment")}
+{extra}model = keras.Model({inputs_list}, {layer_call})
+outputs = model({fed}, training={training})  # {say("code.keras_call_comment")}
 outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
 for name, value in zip({output_names!r}, outputs):
     print(json.dumps({{"name": name, "shape": list(value.shape), "values": np.asarray(value).tolist()}}))

@@ -9,7 +9,7 @@ import pytest
 from typer.main import get_command
 
 from lstm_explorer import catalogue
-from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, REQUIRED, WEIGHTS, Kind, Panel, lookup
+from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, RELATED, REQUIRED, WEIGHTS, Kind, Panel, lookup, lookup_page
 from lstm_explorer.cli import app
 
 
@@ -45,6 +45,37 @@ def test_keras2_leftovers_behave_as_catalogued(keras):
     assert BY_NAME["time_major"].removed_in_keras3
 
 
+def test_kwargs_only_arguments_reach_the_layer(keras):
+    """LSTM's signature lacks them, but it takes them through **kwargs and they end up on the layer."""
+    assert {a.name for a in ARGUMENTS if a.kwargs_only} == {"implementation", "zero_output_for_mask"}
+    assert keras.layers.LSTM(2, implementation=1).cell.implementation == 1
+    layer = keras.layers.LSTM(2, zero_output_for_mask=True)
+    assert layer.zero_output_for_mask is True and layer.get_config()["zero_output_for_mask"] is True
+    rnn_default = inspect.signature(keras.layers.RNN.__init__).parameters["zero_output_for_mask"].default
+    assert BY_NAME["zero_output_for_mask"].keras_default == rnn_default == BY_NAME["zero_output_for_mask"].default
+
+
+def test_config_hands_kwargs_only_arguments_to_keras_when_set():
+    from lstm_explorer.config import build_config
+
+    assert "zero_output_for_mask" not in build_config({}).keras_kwargs()
+    assert build_config({"zero_output_for_mask": True}).keras_kwargs()["zero_output_for_mask"] is True
+    assert build_config({"implementation": 1}).keras_kwargs()["implementation"] == 1
+
+
+def test_related_defaults_are_keras_defaults(keras):
+    """Each page beside the constructor's shows the default of the Keras function it belongs to."""
+    owners = {
+        "LSTM.call": keras.layers.LSTM.call,
+        "Masking": keras.layers.Masking.__init__,
+        "pad_sequences": keras.utils.pad_sequences,
+    }
+    for item in RELATED:
+        parameters = inspect.signature(owners[item.documented_in]).parameters
+        assert parameters[item.name].default == item.default, item.name
+        assert lookup(item.name) is None and lookup_page(item.name) is item
+
+
 def test_every_argument_is_a_flag_in_a_panel():
     command = get_command(app)
     options = {decl: param for param in command.params for decl in param.opts}
@@ -59,7 +90,8 @@ def test_every_argument_is_a_flag_in_a_panel():
 
 def test_panels_cover_the_issue_list():
     used = {a.panel for a in ARGUMENTS}
-    assert used == set(Panel) - {Panel.IO}
+    assert used == set(Panel) - {Panel.IO, Panel.CALL}
+    assert {item.panel for item in RELATED} == {Panel.CALL, Panel.IO}
 
 
 def _public_classes(module, base):

@@ -8,7 +8,7 @@ import pkgutil
 
 import pytest
 
-from lstm_explorer.catalogue import ARGUMENTS
+from lstm_explorer.catalogue import EXPLAINED
 from lstm_explorer.explanations import texts
 
 import claims
@@ -27,7 +27,7 @@ def _text(argument: str, section: str, item: int | None) -> str:
 
 def _parts() -> list[tuple[str, str, int | None]]:
     parts = []
-    for argument in ARGUMENTS:
+    for argument in EXPLAINED:
         for section in SECTIONS:
             value = EN[argument.name][section]
             parts += (
@@ -61,7 +61,7 @@ def test_claim(claim: Claim):
         assert "GPU" in claim.source or "Keras 2" in claim.source or "PyTorch" in claim.source, claim.source
 
 
-@pytest.mark.parametrize("argument", [a.name for a in ARGUMENTS])
+@pytest.mark.parametrize("argument", [a.name for a in EXPLAINED])
 def test_try_it_shows_its_effect(argument):
     assert argument in TRY, f"no check that `{EN[argument]['try']}` shows what {argument} does"
     TRY[argument]()

@@ -199,6 +199,15 @@ CASES = [
     (["explain", "dropuot"], 2, "did you mean 'dropout'"),
     (["explain", "dropout", "--lang", "fr"], 2, "--lang must be one of en, zh, got 'fr'"),
     (["explain", ""], 2, "explain: unknown argument ''"),
+    # Padding masks and initial states.
+    (["--lengths", "10,7"], 2, "--lengths gives 2 lengths but the batch has 1 samples; give one per sample"),
+    (["--lengths", "11"], 2, "--lengths: sample 0 has length 11; each length must be between 1 and the number"),
+    (["--padding", "post"], 2, "--padding says where --lengths puts the padding; give --lengths too"),
+    (["--mask", "{missing}"], 2, "no such file"),
+    (["--mask", "{good}"], 2, "the mask has shape (2, 2); it must be (batch, timesteps) = (1, 10)"),
+    (["--mask-value", "inf"], 2, "--mask-value must be a finite number, got inf"),
+    (["--initial-h", "{good}"], 2, "--initial-h: the state has shape (2, 2); it must be (batch, units) = (1, 3)"),
+    (["--initial-c", "-inf"], 2, "--initial-c must be finite, got -inf"),
 ]
 # Every boolean LSTM flag, given a value it can't take.
 CASES += [

@@ -9,12 +9,12 @@ import shlex
 import pytest
 
 from lstm_explorer import explanations as explaining
-from lstm_explorer.catalogue import ARGUMENTS, Panel
-from lstm_explorer.keras_doc import KerasDoc, parse_args_section
+from lstm_explorer.catalogue import ARGUMENTS, EXPLAINED, RELATED, Panel
+from lstm_explorer.keras_doc import KerasDoc, parse_args_section, parse_opening
 
 from conftest import heavy_imports_of
 
-NAMES = [a.name for a in ARGUMENTS]
+NAMES = [a.name for a in EXPLAINED]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -47,13 +47,28 @@ def test_try_it_commands_run(invoke, command):
     assert result.exit_code == 0, (command, result.output)
 
 
+def _live_docs(keras) -> dict[str, dict[str, str]]:
+    """What the imported Keras's docstrings say, per place (keras_doc.PLACES) and name."""
+    lstm = keras.layers.LSTM.__doc__
+    return {
+        "LSTM": parse_args_section(lstm),
+        "LSTM.call": parse_args_section(lstm, "Call arguments:"),
+        "RNN": parse_args_section(keras.layers.RNN.__doc__),
+        "Masking": {"mask_value": parse_opening(keras.layers.Masking.__doc__)},
+        "pad_sequences": parse_args_section(keras.utils.pad_sequences.__doc__),
+    }
+
+
 def test_keras_says_is_the_installed_docstring(keras):
-    live = parse_args_section(keras.layers.LSTM.__doc__)
-    for name in NAMES:
-        says = explaining.explain(name).keras_says
-        assert says.text == live.get(name), name
+    live = _live_docs(keras)
+    for item in EXPLAINED:
+        says = explaining.explain(item.name).keras_says
+        assert says.text == live[item.documented_in].get(item.name), item.name
         assert says.version == keras.__version__
         assert says.source == "installed Keras"
+    assert explaining.explain("mask").keras_says.text.startswith("Binary tensor of shape `(samples, timesteps)`")
+    assert "`mask_value`" in explaining.explain("mask_value").keras_says.text
+    assert explaining.explain("zero_output_for_mask").keras_says.text.startswith("Boolean (default `False`)")
 
 
 def test_bundled_copy_when_keras_source_is_unreadable(monkeypatch):
@@ -69,8 +84,19 @@ def test_bundled_copy_matches_keras_of_the_same_version(keras):
     bundled = explaining.bundled_keras_doc()
     if bundled["version"] == keras.__version__:
         assert bundled["arguments"] == parse_args_section(keras.layers.LSTM.__doc__)
+        live = _live_docs(keras)
+        copy = explaining.bundled_doc()
+        for item in RELATED + tuple(a for a in ARGUMENTS if a.documented_in != "LSTM"):
+            assert copy.says(item.documented_in, item.name) == live[item.documented_in][item.name], item.name
     else:
         assert set(bundled["arguments"]) >= {a.name for a in ARGUMENTS if a.is_keras3_argument}
+
+
+def test_bundled_copy_serves_every_page(monkeypatch):
+    monkeypatch.setattr(explaining, "read_keras_doc", lambda: KerasDoc("9.9", None, problem="cannot read it"))
+    for item in EXPLAINED:
+        if item.name not in ("implementation", "time_major"):  # Keras 3 documents them nowhere
+            assert explaining.explain(item.name).keras_says.text, item.name
 
 
 @pytest.mark.parametrize("spelling", ["return_sequences", "return-sequences", "--return-sequences"])
@@ -119,6 +145,7 @@ def test_overview_table(invoke):
             assert panel.value in result.stdout
     rows = json.loads(invoke("explain", "--json").stdout)["arguments"]
     assert [r["name"] for r in rows] == NAMES
+    assert rows[NAMES.index("mask")]["panel"] == Panel.CALL.value
     assert rows[NAMES.index("dropout")]["default"] == "0.0"
 
 
@@ -184,9 +211,16 @@ def test_suggestions_match_words_inside_names(invoke, word, names):
         ),
         (
             ["explain", "state"],
-            "explain: unknown argument 'state'; did you mean 'return_state' or 'stateful'? Run 'lstm-explore explain' for the list.",
+            "explain: unknown argument 'state'; did you mean 'return_state', 'stateful' or 'initial_state'? Run 'lstm-explore explain' for the list.",
         ),
-        (["explain", "mask"], "explain: unknown argument 'mask'. Run 'lstm-explore explain' for the list."),
+        (
+            ["explain", "masks"],
+            "explain: unknown argument 'masks'; did you mean 'mask', 'zero_output_for_mask' or 'mask_value'? Run 'lstm-explore explain' for the list.",
+        ),
+        (
+            ["vary", "mask", "1"],
+            "vary: unknown argument 'mask'; did you mean 'zero_output_for_mask'? Run 'lstm-explore explain' for the list.",
+        ),
         (["explain", "xy"], "explain: unknown argument 'xy'. Run 'lstm-explore explain' for the list."),
         (
             ["vary", "cudnn", "auto"],
@@ -203,7 +237,17 @@ def test_unknown_argument_message_is_one_punctuated_line(invoke, args, message):
 def test_short_or_empty_names_suggest_nothing():
     assert explaining.suggestions("") == []
     assert explaining.suggestions("xy") == []
-    assert explaining.suggestions("mask") == []
+    assert explaining.suggestions("mask") == ["zero_output_for_mask"]
+    assert explaining.suggestions("mask", pages=True) == ["zero_output_for_mask", "mask", "mask_value"]
+
+
+@pytest.mark.parametrize("spelling", ["mask", "initial-state", "--initial-state", "TRAINING", "mask_value", "padding"])
+def test_explain_covers_the_call_and_masking_arguments(invoke, spelling):
+    result = invoke("explain", spelling, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["name"] == spelling.lstrip("-").replace("-", "_").lower()
+    assert doc["keras_says"]["text"]
 
 
 def test_unknown_language(invoke):

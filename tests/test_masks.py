@@ -137,3 +137,33 @@ def test_two_sources_of_one_mask_are_refused():
 
 def test_fully_masked_samples_are_found():
     assert masks.fully_masked(np.array([[False, False], [True, False], [False, False]])) == [0, 2]
+
+
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("zero_output", [False, True])
+def test_outcomes_say_what_keras_put_at_each_step(keras, padding, go_backwards, zero_output):
+    x = np.random.default_rng(2).normal(size=(3, 5, 2)).astype("float32")
+    mask = masks.length_mask((5, 3, 1), 5, padding)
+    keras.utils.set_random_seed(4)
+    layer = keras.layers.LSTM(3, return_sequences=True, go_backwards=go_backwards, zero_output_for_mask=zero_output)
+    sequence = np.asarray(layer(x, mask=mask))  # in processing order
+    time_ordered = sequence[:, ::-1] if go_backwards else sequence
+    previous = np.concatenate([np.zeros_like(sequence[:, :1]), sequence[:, :-1]], axis=1)
+    previous = previous[:, ::-1] if go_backwards else previous
+    found = masks.outcomes(mask, go_backwards, zero_output)
+    for b, t in np.ndindex(mask.shape):
+        if found[b, t] == masks.ZEROS:
+            assert not time_ordered[b, t].any()
+        elif found[b, t] == masks.REPEATED:
+            np.testing.assert_array_equal(time_ordered[b, t], previous[b, t])
+            assert time_ordered[b, t].any()
+        else:
+            assert mask[b, t] and time_ordered[b, t].any()
+
+
+def test_right_padding_is_what_cudnn_takes():
+    assert masks.right_padded(masks.length_mask((3, 1), 3, "post"))
+    assert not masks.right_padded(masks.length_mask((3, 1), 3, "pre"))
+    assert not masks.right_padded(np.array([[True, False, True]]))
+    assert masks.right_padded(np.array([[True, True, True]]))

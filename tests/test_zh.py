@@ -8,12 +8,12 @@ import re
 import pytest
 
 from lstm_explorer import explanations as explaining
-from lstm_explorer.catalogue import ARGUMENTS, BY_NAME, Kind, Panel
+from lstm_explorer.catalogue import ARGUMENTS, EXPLAINED, EXPLAINED_BY_NAME, Kind, Panel
 from lstm_explorer.language import messages
 from lstm_explorer.render.explain_view import HEADINGS, Writer, render_explanation, render_overview
 from lstm_explorer.render.terminal import Terminal
 
-NAMES = [a.name for a in ARGUMENTS]
+NAMES = [a.name for a in EXPLAINED]
 WIDTHS = (60, 80, 100)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # What a line may not start with: closing marks and sentence punctuation, Chinese and English.
@@ -89,7 +89,7 @@ def test_the_checker_finds_english_and_passes_code():
 def test_chinese_fields_have_no_english_sentences(name):
     entry = explaining.texts("zh")[name]
     texts = [str(entry[field]) for field in TEXT_FIELDS] + [str(p) for p in entry["pitfalls"]]
-    texts.append(explaining.summary(BY_NAME[name], "zh"))
+    texts.append(explaining.summary(EXPLAINED_BY_NAME[name], "zh"))
     for text in texts:
         assert CJK.search(text), text
         assert untranslated(text) == [], text
@@ -117,7 +117,7 @@ def test_chinese_words_tables_have_no_english():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_chinese_page_shows_chinese_kind_default_and_panel(name):
-    argument = next(a for a in ARGUMENTS if a.name == name)
+    argument = EXPLAINED_BY_NAME[name]
     page = rendered(name, "zh")
     title = page.splitlines()[0]
     assert explaining.panel_name(argument.panel, "zh") in title and argument.panel.value not in title

@@ -49,6 +49,31 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
         "bias_constraint": "unit_norm",
         "scale": True,
     },
+    "post-padded, from a given state, stateful": {
+        "units": 2,
+        "batch": 3,
+        "timesteps": 5,
+        "scale": True,
+        "lengths": "5,3,1",
+        "padding": "post",
+        "return_sequences": True,
+        "initial_h": 0.5,
+        "stateful": True,
+    },
+    "pre-padded, backwards, from a given state": {
+        "units": 2,
+        "batch": 3,
+        "timesteps": 5,
+        "lengths": "5,3,1",
+        "initial_c": 0.5,
+        "go_backwards": True,
+    },
+    "a sample with no real step, a state soon forgotten": {
+        "units": 2,
+        "batch": 2,
+        "mask": np.array([[True] * 10, [False] * 10]),
+        "initial_h": 0.5,
+    },
     "a zero penalty and a bound that never binds": {
         "effects": True,
         "kernel_regularizer": "l2(0)",
@@ -118,7 +143,7 @@ def rendered():
             with speaking(lang):
                 statistic = demonstrations._constraint_statistic(UnknownConstraint(), weight)[0]
                 runs.setdefault("stubs", {})[lang] = [
-                    demonstrations.cudnn(SimpleNamespace(config=config, tf=gpu)),
+                    demonstrations.cudnn(SimpleNamespace(config=config, tf=gpu, mask=None)),
                     demonstrations.Effect("unknown_constraint", statistic, []),
                 ]
     return runs, set(used)

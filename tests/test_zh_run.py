@@ -354,6 +354,30 @@ def test_plot_without_matplotlib_is_refused_in_chinese(monkeypatch, tmp_path):
     assert str(refused.value) == "--plot 需要 matplotlib，但它没有安装：pip install 'lstm-explore[plot]'"
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        dict(lengths="10,4", batch=2, initial_h=0.5),
+        dict(batch=2, mask_value=0.0, initial_c="random_normal(stddev=0.5)"),
+        dict(mask=np.array([[True] * 10, [False] * 10]), batch=2),
+    ],
+    ids=["lengths and h", "masking and c", "a mask with an empty sample"],
+)
+def test_masks_and_initial_states_in_chinese(arguments):
+    english, chinese = (
+        _rendered(_run(lang, units=2, return_sequences=True, **arguments), lang) for lang in ("en", "zh")
+    )
+    assert NUMBER.findall(chinese) == NUMBER.findall(english)
+    page = _without_keras_words(chinese)
+    assert _english_left(page) == []
+    assert "LSTM 收到的填充掩码" in page
+    if "mask" in arguments:
+        notes = _run("zh", units=2, **arguments).notes
+        assert any(note.startswith("样本 1 没有任何真实的时间步") for note in notes)
+    else:
+        assert "调用开始时的初始状态" in page
+
+
 def test_every_run_and_notes_template_was_shown():
     """Every template above was used: in Chinese, except the PNG's words, which are English on purpose."""
     others = {

@@ -57,6 +57,38 @@ def _array(named: NamedArray) -> dict[str, object]:
     }
 
 
+def _mask_document(result: RunResult) -> dict[str, object]:
+    """The padding mask the LSTM received, where it came from, and what the output is at each step."""
+    data = result.input
+    if data.mask is None:
+        return {}
+    document: dict[str, object] = {"mask": data.mask.tolist()}
+    if result.mask_outcomes is not None:
+        document["mask_outcomes"] = result.mask_outcomes.tolist()
+    if data.lengths is not None:
+        document |= {"lengths": list(data.lengths), "padding": data.padding}
+    if data.mask_value is not None:
+        document["mask_value"] = data.mask_value
+    return document
+
+
+def _initial_state_document(result: RunResult) -> dict[str, object]:
+    """The h and c the call started from, when given: each with its shape, values and how it was given."""
+    if result.initial_state is None:
+        return {}
+    sources = (result.input.initial_h, result.input.initial_c)
+    return {
+        "initial_state": {
+            which: {
+                "shape": list(values.shape),
+                "values": values.astype(np.float64).tolist(),
+                "source": None if source is None else source.describe(),
+            }
+            for which, values, source in zip(("h", "c"), result.initial_state, sources)
+        }
+    }
+
+
 def to_document(result: RunResult) -> dict[str, object]:
     units = result.config.units
     gates = {gate: [start, stop] for gate, _, start, stop in gate_columns(units)}
@@ -68,7 +100,9 @@ def to_document(result: RunResult) -> dict[str, object]:
             "source": result.input.source,
             "scale": result.input.scale,
             "values": result.input.values.astype(np.float64).tolist(),
+            **_mask_document(result),
         },
+        **_initial_state_document(result),
         "outputs": [_array(o) for o in result.outputs],
         "weights": [{**_array(w), "gate_columns": gates} for w in result.weights],
         "param_count": result.param_count,

@@ -24,6 +24,7 @@ from lstm_explorer.effects import Effect
 from lstm_explorer.engine import NamedArray, RunResult, gate_columns
 from lstm_explorer.explanations import keras_says, summary
 from lstm_explorer.language import current, say
+from lstm_explorer.masks import COMPUTED, REPEATED, ZEROS
 from lstm_explorer.render.heatmap import heatmap
 from lstm_explorer.render.json_view import jsonable_value
 
@@ -277,6 +278,51 @@ def output_tables(result: RunResult, width: int) -> Group:
     return Group(*parts)
 
 
+OUTCOME_SYMBOLS = {COMPUTED: "●", REPEATED: "=", ZEROS: "0"}
+
+
+def padding_mask_section(result: RunResult) -> Group | None:
+    """Which steps the padding mask hid, sample by sample, and what the layer output there."""
+    data, found = result.input, result.mask_outcomes
+    if data.mask is None or found is None:
+        return None
+    if data.lengths is not None:
+        lengths = ",".join(str(n) for n in data.lengths)
+        origin = say("run.padding_mask_from_lengths", lengths=lengths, padding=data.padding)
+    elif data.mask_value is not None:
+        origin = say("run.padding_mask_from_masking", value=f"{data.mask_value:g}")
+    else:
+        origin = say("run.padding_mask_given")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    table.add_column("", style="dim", justify="right", no_wrap=True)
+    columns = _keep(found.shape[1], MAX_COLS * 3)
+    for t in columns:
+        table.add_column("…" if t is None else str(t), justify="center", no_wrap=True)
+    for b in _keep(found.shape[0], MAX_ROWS):
+        if b is None:
+            table.add_row("…", *("" for _ in columns))
+            continue
+        cells = ["…" if t is None else OUTCOME_SYMBOLS[str(found[b, t])] for t in columns]
+        table.add_row(say("run.sample_row", sample=b), *cells)
+    parts: list[RenderableType] = [Text(say("run.padding_mask_title", origin=origin), style="bold"), table]
+    parts.append(Text(say("run.padding_mask_legend"), style="dim"))
+    return Group(*parts)
+
+
+def initial_state_section(result: RunResult, width: int) -> Group | None:
+    """The h and c the call started from, and how each was given."""
+    if result.initial_state is None:
+        return None
+    data = result.input
+    sources = [say("run.initial_state_zeros") if s is None else s.describe() for s in (data.initial_h, data.initial_c)]
+    parts: list[RenderableType] = [Text(say("run.initial_state_title", h=sources[0], c=sources[1]), style="bold")]
+    for symbol, values in zip(("h", "c"), result.initial_state):
+        rows = [say("run.sample_row", sample=b) for b in range(values.shape[0])]
+        columns = [f"{symbol}{k}" for k in range(values.shape[1])]
+        parts.append(matrix_table(f"{symbol}₀ {values.shape}", values, rows, columns, width))
+    return Group(*parts)
+
+
 def masks_section(result: RunResult, width: int) -> Group | None:
     """The dropout masks this training call drew: 0 drops an entry, 1/(1 − rate) keeps and rescales it."""
     if not result.dropout_masks:
@@ -420,6 +466,8 @@ def render(result: RunResult, console: Console, show_all: bool = False) -> None:
         [input_tables(result, width) if show_all else None],
         [
             output_tables(result, width),
+            padding_mask_section(result),
+            initial_state_section(result, width),
             masks_section(result, width),
             h_heatmap(result, console),
             reference_line(result),
