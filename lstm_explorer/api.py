@@ -420,8 +420,7 @@ def vary(
         from lstm_explorer import engine
 
         config = configuration(arguments)
-        prepared = prepare(
-            config,
+        options: dict[str, Any] = dict(
             input=input,
             batch=batch,
             timesteps=timesteps,
@@ -431,7 +430,6 @@ def vary(
             training=training,
             max_memory=max_memory,
             lengths=lengths,
-            padding=padding,
             mask=mask,
             mask_value=mask_value,
             initial_h=initial_h,
@@ -439,6 +437,9 @@ def vary(
             json_output=json_output,
             trace=False,
         )
+        prepared = prepare(config, padding=padding, **options)
+        if argument.strip().lstrip("-").replace("-", "_").lower() == "padding":
+            return _vary_padding(prepared, options, values, verbose, progress)
         target = lookup(argument)
         if target is None:
             from lstm_explorer.explanations import resolve
@@ -487,6 +488,41 @@ def vary(
             progress=step,
         )
         return Vary(target.name, rows, prepared.random_seed, share, prepared.training)
+
+
+def _vary_padding(
+    prepared: Prepared,
+    options: dict[str, Any],
+    values: Iterable[object] | None,
+    verbose: bool,
+    progress: Callable[[int, int], None] | None,
+) -> Vary:
+    """`vary padding pre post`: the same lengths padded at the front and at the end, the same weights."""
+    from lstm_explorer import engine
+
+    if options["lengths"] is None:
+        raise UsageError(say("masks.vary_padding_needs_lengths"))
+    labels = [str(value) for value in values] if values else ["pre", "post"]
+    rows_data = [prepare(prepared.config, padding=label, **options).data for label in labels]
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, len(labels))
+
+    rows = engine.sweep(
+        [(label, prepared.config) for label in labels],
+        prepared.data,
+        random_seed=prepared.random_seed,
+        share_weights=True,
+        training=prepared.training,
+        verbose=verbose,
+        progress=step,
+        row_data=rows_data,
+    )
+    return Vary("padding", rows, prepared.random_seed, True, prepared.training)
 
 
 def export(

@@ -373,29 +373,32 @@ def sweep(
     training: bool = False,
     verbose: bool = False,
     progress: Any = None,
+    row_data: list[InputData] | None = None,
 ) -> list[SweepRow]:
     """Build and call one layer per configuration, all from the same seed.
 
     With `share_weights`, every layer whose weight shapes match the first one's starts from the
     first layer's weights, so only the varied argument differs. A value Keras or the tool refuses
-    becomes a row with its error rather than ending the sweep.
+    becomes a row with its error rather than ending the sweep. `row_data` gives each row its own
+    input (`vary padding`: the same lengths padded the other way).
     """
     rows: list[SweepRow] = []
     with muted(verbose):
         keras, tf = _import_keras()
-        x = data.values
         first_weights: list[np.ndarray] | None = None
         first_outputs: list[np.ndarray] | None = None
-        for label, config in configs:
+        for row, (label, config) in enumerate(configs):
+            row_input = data if row_data is None else row_data[row]
+            x = row_input.values
             try:
-                layer, model, _ = _build(keras, tf, config, data, random_seed, training)
+                layer, model, _ = _build(keras, tf, config, row_input, random_seed, training)
                 shapes = [w.shape for w in layer.get_weights()]
                 shared = False
                 if share_weights and first_weights is not None and shapes == [w.shape for w in first_weights]:
                     layer.set_weights(first_weights)
                     shared = True
-                state = initial_state(keras, data, config.units)
-                tensors = _call(model, feed(model, x, data.mask, state), training)
+                state = initial_state(keras, row_input, config.units)
+                tensors = _call(model, feed(model, x, row_input.mask, state), training)
             except ExplorerError as error:
                 rows.append(SweepRow(label, error=str(error)))
                 continue
@@ -414,7 +417,7 @@ def sweep(
                     int(layer.count_params()),
                     tensors,
                     diff,
-                    all(c.met for c in cudnn_conditions(config, data.mask)),
+                    all(c.met for c in cudnn_conditions(config, row_input.mask)),
                     float(sum(float(np.asarray(loss)) for loss in layer.losses)),
                     shared,
                 )

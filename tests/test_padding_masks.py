@@ -260,3 +260,32 @@ def test_go_backwards_with_a_mask_is_explained(invoke):
     flat = " ".join(" ".join(line.strip("│ ") for line in screen.splitlines()).split())
     assert "The padding mask is reversed along with the input" in flat
     assert "go_backwards on x equals a forward pass on x reversed in time: max |Δ| = 0" in flat
+
+
+def test_vary_padding_compares_the_same_lengths_padded_both_ways(run_json):
+    document = run_json("vary", "padding", *SHAPE, "--lengths", "5,3,1", "--return-sequences")
+    assert [row["value"] for row in document["rows"]] == ["pre", "post"]
+    assert [row["cudnn_eligible"] for row in document["rows"]] == [False, True]
+    for row, padding in zip(document["rows"], ("pre", "post")):
+        run = run_json(*SHAPE, "--lengths", "5,3,1", "--padding", padding, "--return-sequences")
+        np.testing.assert_allclose(np.ravel(row["outputs"][0]), np.ravel(run["outputs"][0]["values"]))
+    assert document["rows"][1]["shared_weights"]
+
+
+def test_vary_zero_output_for_mask(keras, run_json):
+    document = run_json(
+        "vary", "zero_output_for_mask", *SHAPE, "--lengths", "5,3,1", "--padding", "post", "--return-sequences"
+    )
+    repeated, zeroed = (np.ravel(row["outputs"][0]).reshape(3, 5, 2) for row in document["rows"])
+    assert repeated[2, 1:].any() and not zeroed[2, 1:].any()
+
+
+@pytest.mark.parametrize("padding", ["pre", "post"])
+def test_zero_output_for_mask_matches_keras(keras, run_json, padding):
+    args = [*SHAPE, "--lengths", "5,3,1", "--padding", padding, "--zero-output-for-mask", "--return-sequences"]
+    document = run_json(*args, "--return-state")
+    assert_same(document, keras_outputs(keras, document, written_out_mask(padding), zero_output_for_mask=True))
+    masked = ~written_out_mask(padding)
+    outcomes = np.array(document["input"]["mask_outcomes"])
+    assert (outcomes[masked] == "zeros").all() and (outcomes[~masked] == "computed").all()
+    assert document["reference"]["ok"]
