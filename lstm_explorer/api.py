@@ -470,14 +470,6 @@ def vary(
         for label, config in configs:
             prepared.check_memory(config, trace=False, what=f"vary {target.name} {shorten(label)}")
         share = target.shares_weights_in_vary
-        done = 0
-
-        def step() -> None:
-            nonlocal done
-            done += 1
-            if progress is not None:
-                progress(done, len(configs))
-
         rows = engine.sweep(
             configs,
             prepared.data,
@@ -485,9 +477,22 @@ def vary(
             share_weights=share,
             training=prepared.training,
             verbose=verbose,
-            progress=step,
+            progress=_counter(progress, len(configs)),
         )
         return Vary(target.name, rows, prepared.random_seed, share, prepared.training)
+
+
+def _counter(progress: Callable[[int, int], None] | None, total: int) -> Callable[[], None]:
+    """A callback for each finished row that reports (done, total) to `progress`, if there is one."""
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    return step
 
 
 def _vary_padding(
@@ -504,14 +509,6 @@ def _vary_padding(
         raise UsageError(say("masks.vary_padding_needs_lengths"))
     labels = [str(value) for value in values] if values else ["pre", "post"]
     rows_data = [prepare(prepared.config, padding=label, **options).data for label in labels]
-    done = 0
-
-    def step() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, len(labels))
-
     rows = engine.sweep(
         [(label, prepared.config) for label in labels],
         prepared.data,
@@ -519,7 +516,7 @@ def _vary_padding(
         share_weights=True,
         training=prepared.training,
         verbose=verbose,
-        progress=step,
+        progress=_counter(progress, len(labels)),
         row_data=rows_data,
     )
     return Vary("padding", rows, prepared.random_seed, True, prepared.training)
