@@ -28,9 +28,11 @@ from lstm_explorer.language import (
     current,
     from_command_line,
     from_locale,
-    messages,
     say,
     speaking,
+)
+from lstm_explorer.language import (
+    template as message_template,
 )
 from lstm_explorer.render.terminal import Terminal
 from lstm_explorer.versions import versions
@@ -227,7 +229,7 @@ def in_language(english_text: str, *keys: str) -> str:
 @functools.cache
 def _english_pattern(key: str) -> re.Pattern[str] | None:
     """The English template of `key` as a regular expression, one named group per field."""
-    template = messages(DEFAULT).get(key)
+    template = message_template(DEFAULT, key)
     if template is None:
         return None
     parts = [
@@ -327,7 +329,9 @@ def _param_help(command: Any, param: Any, shown: str) -> str:
     extras = re.fullmatch(r"\s*\[(.*)\]", shown[len(own) :], re.DOTALL)
     if extras is None:
         return text + shown[len(own) :]
-    parts = [_extra(param, part) for part in extras.group(1).split(messages(DEFAULT)["help.extras_separator"])]
+    parts = [
+        _extra(param, part) for part in extras.group(1).split(str(message_template(DEFAULT, "help.extras_separator")))
+    ]
     return say("help.with_extras", help=text, extras=say("help.extras_separator").join(parts))
 
 

@@ -14,6 +14,7 @@ import contextlib
 import contextvars
 import functools
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -65,20 +66,44 @@ def texts(lang: str) -> dict[str, dict[str, object]]:
 
 
 @functools.cache
-def messages(lang: str) -> dict[str, str]:
-    """Every message template of one language under its dotted key (`values.units_positive`)."""
+def _chunks(lang: str) -> dict[str, str]:
+    """The messages half of a language file cut at each `[messages.<section>]` table, by section."""
+    chunks: dict[str, str] = {}
+    for part in re.split(r"(?m)^(?=\[messages\.)", _halves(lang)[1]):
+        match = re.match(r"\[messages\.(\w+)\]", part)
+        if match is not None:
+            chunks[match.group(1)] = chunks.get(match.group(1), "") + part
+    return chunks
+
+
+@functools.cache
+def section(lang: str, name: str) -> dict[str, str]:
+    """One `[messages.<name>]` table's templates under their dotted keys, parsed when first needed:
+    a command that says a few things parses only the sections they are in."""
     flat: dict[str, str] = {}
 
     def walk(prefix: str, table: Mapping[str, object]) -> None:
-        for name, value in table.items():
-            key = f"{prefix}.{name}" if prefix else name
+        for key, value in table.items():
             if isinstance(value, Mapping):
-                walk(key, value)
+                walk(f"{prefix}.{key}", value)
             else:
-                flat[key] = str(value)
+                flat[f"{prefix}.{key}"] = str(value)
 
-    walk("", tomllib.loads(_halves(lang)[1]).get("messages", {}))
+    chunk = _chunks(lang).get(name)
+    if chunk is not None:
+        walk(name, tomllib.loads(chunk)["messages"][name])
     return flat
+
+
+def template(lang: str, key: str) -> str | None:
+    """The template of `key` in `lang`, or None when there is no such message."""
+    return section(lang, key.split(".", 1)[0]).get(key)
+
+
+@functools.cache
+def messages(lang: str) -> dict[str, str]:
+    """Every message template of one language under its dotted key (`values.units_positive`)."""
+    return {key: text for name in _chunks(lang) for key, text in section(lang, name).items()}
 
 
 def from_locale(environ: Mapping[str, str]) -> str:
@@ -124,9 +149,12 @@ def speaking(lang: str) -> Iterator[str]:
 
 def say(key: str, **fields: object) -> str:
     """The sentence `key` in the current language, its `{fields}` filled in (a literal brace is doubled)."""
-    return messages(current())[key].format(**fields)
+    found = template(current(), key)
+    if found is None:
+        raise KeyError(key)
+    return found.format(**fields)
 
 
 def has(key: str) -> bool:
     """Whether `key` is a message (help records look their translation up by the parameter's name)."""
-    return key in messages(DEFAULT)
+    return template(DEFAULT, key) is not None

@@ -38,24 +38,18 @@ RAN: set[str] = set()
 
 @pytest.fixture(scope="module", autouse=True)
 def _record_templates():
-    """Note each template `say` looks up, and in which language (say reads language.messages).
+    """Note each template `say` looks up, and in which language (say reads language.template).
 
     Module-scoped, so that it is in place before the module's runs are computed.
     """
-    real = language.messages
+    real = language.template
 
-    class Recording(dict):
-        def __init__(self, lang: str) -> None:
-            super().__init__(real(lang))
-            self.lang = lang
+    def recording(lang: str, key: str) -> str | None:
+        SHOWN.add((lang, key))
+        return real(lang, key)
 
-        def __getitem__(self, key: str) -> str:
-            SHOWN.add((self.lang, key))
-            return super().__getitem__(key)
-
-    recording = {lang: Recording(lang) for lang in language.LANGUAGES}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(language, "messages", lambda lang: recording[lang])
+        patch.setattr(language, "template", recording)
         yield
 
 

@@ -206,9 +206,9 @@ def test_summaries_follow_the_language():
 def test_the_catalogue_reads_no_texts_file_until_asked():
     code = (
         "from lstm_explorer import catalogue, language\n"
-        "before = language.messages.cache_info().currsize\n"
+        "before = language.section.cache_info().currsize\n"
         "catalogue.BY_NAME['units'].summary\n"
-        "print(before, language.messages.cache_info().currsize)\n"
+        "print(before, language.section.cache_info().currsize)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert result.stdout.split() == ["0", "1"], result.stderr
