@@ -45,7 +45,13 @@ def explain(
             explain_view.render_overview(lang, explain_view.Writer(terminal))
         return
     item = explaining.explain(argument, lang)
+    # Not a page's name but a Keras error message: its meaning and fix come before the page.
+    error = explaining.explain_error(argument, lang)
     if json_output:
-        sys.stdout.write(json.dumps({"lang": lang, **item.to_dict()}, ensure_ascii=False, indent=2) + "\n")
+        document = {"lang": lang, **({"error": error.to_dict()} if error else {}), **item.to_dict()}
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return
-    explain_view.render_explanation(item, lang, explain_view.Writer(terminal))
+    out = explain_view.Writer(terminal)
+    if error is not None:
+        explain_view.render_error(error, lang, out)
+    explain_view.render_explanation(item, lang, out)

@@ -183,20 +183,58 @@ def resolve(name: str, command: str = "explain") -> Argument:
 
 
 def resolve_page(name: str) -> Argument | Related:
-    """What `explain` has a page on (an argument, a call argument, mask_value, padding), however spelled."""
-    page = lookup_page(name)
+    """What `explain` has a page on (an argument, a call argument, mask_value, padding), however
+    spelled, or the page on a known Keras error message `name` is (or is a distinctive part of)."""
+    page = lookup_page(name) or _error_page(name)
     if page is not None:
         return page
-    raise _unknown(name, "explain", suggestions(name, pages=True))
+    raise _unknown(name, "explain", suggestions(name, pages=True), "values.unknown_page")
 
 
-def _unknown(name: str, command: str, near_names: list[str]) -> UsageError:
+def _error_page(text: str) -> Argument | Related | None:
+    from lstm_explorer.keras_errors import find
+
+    found = find(text)
+    return None if found is None else lookup_page(found.error.page)
+
+
+@dataclass(frozen=True)
+class ErrorExplanation:
+    """A known Keras error found in the user's text: Keras's words (English, as Keras says them), what
+    they mean and the fix (in the reader's language), and the page that explains the argument."""
+
+    id: str
+    keras_says: str
+    meaning: str
+    fix: str
+    page: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def explain_error(text: str, lang: str = "en") -> ErrorExplanation | None:
+    """The known Keras error `text` is (the whole message as Keras prints it, or a distinctive part of
+    it), explained in `lang`; None when it is an argument's name or no known error."""
+    if lookup_page(text) is not None:
+        return None
+    from lstm_explorer.keras_errors import find
+
+    found = find(text)
+    if found is None:
+        return None
+    with speaking(checked_language(lang)):
+        error = found.error
+        return ErrorExplanation(error.id, found.fragment, error.meaning, error.fix, error.page)
+
+
+def _unknown(name: str, command: str, near_names: list[str], key: str = "values.unknown_argument") -> UsageError:
     near = [repr(n) for n in near_names]
     hint = say("values.no_suggestion")
     if near:
         options = near[0] if len(near) == 1 else say("values.or").join([say("values.comma").join(near[:-1]), near[-1]])
         hint = say("values.did_you_mean", options=options)
-    return UsageError(say("values.unknown_argument", command=command, name=repr(shorten(name)), hint=hint))
+    return UsageError(say(key, command=command, name=repr(shorten(name)), hint=hint))
 
 
 def _items(value: object) -> list[object]:

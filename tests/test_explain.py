@@ -207,21 +207,27 @@ def test_suggestions_match_words_inside_names(invoke, word, names):
     [
         (
             ["explain", "forget"],
-            "explain: unknown argument 'forget'; did you mean 'unit_forget_bias'? Run 'lstm-explore explain' for the list.",
+            "explain: unknown argument 'forget'; did you mean 'unit_forget_bias'? Run 'lstm-explore explain' for the list"
+            "; the text of a known Keras error about an LSTM is accepted too.",
         ),
         (
             ["explain", "state"],
-            "explain: unknown argument 'state'; did you mean 'return_state', 'stateful' or 'initial_state'? Run 'lstm-explore explain' for the list.",
+            "explain: unknown argument 'state'; did you mean 'return_state', 'stateful' or 'initial_state'? Run 'lstm-explore explain' for the list"
+            "; the text of a known Keras error about an LSTM is accepted too.",
         ),
         (
             ["explain", "masks"],
-            "explain: unknown argument 'masks'; did you mean 'mask', 'zero_output_for_mask' or 'mask_value'? Run 'lstm-explore explain' for the list.",
+            "explain: unknown argument 'masks'; did you mean 'mask', 'zero_output_for_mask' or 'mask_value'? Run 'lstm-explore explain' for the list"
+            "; the text of a known Keras error about an LSTM is accepted too.",
         ),
         (
             ["vary", "mask", "1"],
             "vary: unknown argument 'mask'; did you mean 'zero_output_for_mask'? Run 'lstm-explore explain' for the list.",
         ),
-        (["explain", "xy"], "explain: unknown argument 'xy'. Run 'lstm-explore explain' for the list."),
+        (
+            ["explain", "xy"],
+            "explain: unknown argument 'xy'. Run 'lstm-explore explain' for the list; the text of a known Keras error about an LSTM is accepted too.",
+        ),
         (
             ["vary", "cudnn", "auto"],
             "vary: unknown argument 'cudnn'; did you mean 'use_cudnn'? Run 'lstm-explore explain' for the list.",
@@ -305,5 +311,6 @@ def test_explain_through_the_entry_point_reports_errors_in_one_line():
     assert result.returncode == 2 and result.stdout == ""
     assert (
         result.stderr
-        == "Error: explain: unknown argument 'dropuot'; did you mean 'dropout' or 'recurrent_dropout'? Run 'lstm-explore explain' for the list.\n"
+        == "Error: explain: unknown argument 'dropuot'; did you mean 'dropout' or 'recurrent_dropout'? Run 'lstm-explore explain' for the list"
+        "; the text of a known Keras error about an LSTM is accepted too.\n"
     )

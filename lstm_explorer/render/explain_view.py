@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from lstm_explorer.explanations import Explanation, overview
-from lstm_explorer.language import LANGUAGES, messages, say, speaking
+from lstm_explorer.explanations import ErrorExplanation, Explanation, overview
+from lstm_explorer.language import LANGUAGES, say, section, speaking
 from lstm_explorer.render.terminal import Terminal
 from lstm_explorer.render.text import display_width, pad, wrap
 
@@ -20,7 +20,7 @@ def headings(lang: str) -> dict[str, str]:
     """explain's headings and labels in `lang`: the `explain` section of its language file, by name."""
     prefix = "explain."
     with speaking(lang):
-        return {key[len(prefix) :]: say(key) for key in messages(lang) if key.startswith(prefix)}
+        return {key[len(prefix) :]: say(key) for key in section(lang, "explain")}
 
 
 class _Headings(Mapping[str, Mapping[str, str]]):
@@ -95,6 +95,23 @@ def render_explanation(item: Explanation, lang: str, out: Writer) -> None:
     section(h["pytorch"], item.pytorch)
     section(h["keras2to3"], item.keras2to3)
     section(h["try"], item.try_it, "command")
+
+
+def render_error(error: ErrorExplanation, lang: str, out: Writer) -> None:
+    """The section before the page when `explain` was given a Keras error: Keras's words (in English,
+    as Keras wrote them), what they mean and the fix, in the reader's language."""
+    with speaking(lang):
+        label = {name: say(f"keras_errors.label_{name}") for name in ("title", "keras", "meaning", "fix")}
+    out.line(f" {label['title']} · {error.page} ".center(out.width, "═"), "title")
+    for heading, body in (
+        (label["keras"], error.keras_says),
+        (label["meaning"], error.meaning),
+        (label["fix"], error.fix),
+    ):
+        out.line()
+        out.line(heading, "heading")
+        out.paragraph(body)
+    out.line()
 
 
 def render_overview(lang: str, out: Writer) -> None:
