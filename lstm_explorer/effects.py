@@ -136,6 +136,9 @@ def dropout(ctx: Context, name: str) -> Effect:
         # Only input dropout has a cuDNN path that zeroes the input at rate 1.
         lines.append(say("effects.dropout_rate_one_input" if name == "dropout" else "effects.dropout_rate_one"))
     lines.append(say("effects.dropout_rate_clamped"))
+    other = "recurrent_dropout" if name == "dropout" else "dropout"
+    if rate == 0 and changed and ctx.config.rate(other) > 0:
+        lines.append(say("effects.dropout_changed_by_other", name=name, other=other, rate=ctx.config.rate(other)))
     if rate > 0 and changed == 0 and rate < 1.0:
         lines.append(say("effects.dropout_nothing_changed"))
     shown = [(say("effects.dropout_inference_label"), inference), (say("effects.dropout_training_label"), training)]

@@ -362,3 +362,14 @@ def test_every_demonstration_runs_without_a_bias(run_json):
         "activation none (cuDNN needs tanh)",
         "use_bias False (cuDNN needs True)",
     ]
+
+
+def test_a_zero_dropout_does_not_take_the_recurrent_dropouts_changes(run_json, invoke, keras):
+    args = ("--recurrent-dropout", "0.3", "--batch", "4", "--show-effects", "--scale")
+    effect = run_json(*args)["effects"]["dropout"]
+    assert effect["rate"] == 0 and effect["changed_entries"] > 0
+    x = np.arange(1, 81, dtype=np.float32).reshape(4, 10, 2) / 80
+    layer = keras.layers.LSTM(3, dropout=0.0, recurrent_dropout=0.0)
+    assert np.array_equal(np.asarray(layer(x, training=True)), np.asarray(layer(x, training=False)))
+    out = " ".join(invoke(*args).stdout.replace("│", " ").split())
+    assert "dropout = 0 drops nothing itself: the entries that changed were changed by recurrent_dropout = 0.3" in out

@@ -29,6 +29,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     },
     "dropout rate 1": {"dropout": 1.0, "recurrent_dropout": 1.0},
     "dropout that changes nothing": {"recurrent_dropout": 0.5, "timesteps": 1},
+    "a zero dropout beside a recurrent one": {"recurrent_dropout": 0.3, "batch": 4, "effects": True, "scale": True},
     "state and order flags": {
         "effects": True,
         "use_cudnn": False,
