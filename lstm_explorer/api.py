@@ -134,7 +134,7 @@ def _masked(
     and mask_value puts a Masking layer in front, whose mask is what the LSTM receives."""
     from lstm_explorer import masks
 
-    masks.check_sources(None if lengths is None else "", None if mask is None else "", mask_value)
+    masks.check_sources(lengths, mask, mask_value)
     if padding is not None and lengths is None:
         raise UsageError(say("masks.padding_without_lengths"))
     if mask_value is not None and (

@@ -74,10 +74,10 @@ class Context:
         With a padding mask its model takes the mask as a second input (the one the main layer
         received, whether given or computed by a Masking layer), so a demonstration can feed the
         mask that goes with a changed input, as the go_backwards one does."""
-        from lstm_explorer.engine import masked_model
+        from lstm_explorer.engine import call_model
 
         layer = self.keras.layers.LSTM(**{**self.layer_kwargs, **overrides, "name": "lstm_variant"})
-        model = masked_model(self.keras, layer, self.data, explicit=True)
+        model = call_model(self.keras, layer, self.data, explicit=True)
         layer.set_weights(self.layer.get_weights())
         return layer, model
 

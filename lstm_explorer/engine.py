@@ -274,7 +274,7 @@ def _build(
     kwargs = keras_layer_kwargs(config, keras)
     try:
         layer = keras.layers.LSTM(**kwargs, name="lstm")
-        model = masked_model(keras, layer, data)
+        model = call_model(keras, layer, data)
     except (TypeError, ValueError) as error:
         raise UsageError(say("run.keras_rejected_config", message=clean_keras_message(error))) from error
     if weights is not None:
@@ -282,7 +282,7 @@ def _build(
     return layer, model, kwargs
 
 
-def masked_model(keras: ModuleType, layer: Any, data: InputData, *, explicit: bool = False) -> Any:
+def call_model(keras: ModuleType, layer: Any, data: InputData, *, explicit: bool = False) -> Any:
     """The model around `layer` as the input asks for it: the input alone; a `keras.layers.Masking`
     in front when a mask value was given, or a second input carrying the mask, passed to the layer's
     call as `mask=`, as a user with a mask in hand writes it; and two more inputs for the initial h

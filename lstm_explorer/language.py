@@ -153,8 +153,3 @@ def say(key: str, **fields: object) -> str:
     if found is None:
         raise KeyError(key)
     return found.format(**fields)
-
-
-def has(key: str) -> bool:
-    """Whether `key` is a message (help records look their translation up by the parameter's name)."""
-    return template(DEFAULT, key) is not None

@@ -7,6 +7,7 @@ and built before a layer exists, so a mistake costs no start-up.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -98,8 +99,6 @@ def checked_mask(values: np.ndarray, batch: int, timesteps: int, flag: str) -> n
 def _read(path: Path, suffix: str, flag: str) -> np.ndarray:
     """The file's values as an array; booleans kept (JSON true/false, a bool .npy)."""
     if suffix == ".json":
-        import json
-
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
@@ -127,8 +126,9 @@ def _all_bools(data: object) -> bool:
     return isinstance(data, bool)
 
 
-def check_sources(lengths: str | None, mask: str | None, mask_value: float | None) -> None:
-    """--lengths and --mask both say which steps are real; one of them must."""
+def check_sources(lengths: object, mask: object, mask_value: object) -> None:
+    """--lengths and --mask both say which steps are real, --mask and --mask-value both decide the mask:
+    of each pair, at most one may be given (None is not given)."""
     if lengths is not None and mask is not None:
         raise UsageError(say("masks.lengths_with_mask"))
     if mask is not None and mask_value is not None:

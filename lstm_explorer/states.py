@@ -9,6 +9,7 @@ shape (keras/src/layers/rnn/lstm.py reads `initial_state[0]` and `[1]`).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,8 +86,6 @@ def _read(path: Path, suffix: str, flag: str) -> np.ndarray:
         if suffix == ".npy":
             return np.load(path, allow_pickle=False)
         if suffix == ".json":
-            import json
-
             return np.asarray(json.loads(path.read_text(encoding="utf-8")), dtype=np.float64)
         return np.loadtxt(path, delimiter=",", ndmin=1, dtype=np.float64)
     except (ValueError, TypeError, UnicodeDecodeError) as error:

@@ -18,6 +18,25 @@ from dataclasses import dataclass
 from typer.testing import CliRunner
 
 SECTIONS = ("pitfalls", "values", "keras2to3")
+
+
+def keras_module():
+    """Keras, imported when a check first runs (collecting the claims stays cheap)."""
+    import keras
+
+    return keras
+
+
+def seeded_layer(units: int, x, **kwargs):
+    """An LSTM(units) built on x's shape, its weights fixed by `keras.utils.set_random_seed(0)` alone,
+    so two layers differing only in `kwargs` start from the same weights."""
+    keras = keras_module()
+    keras.utils.set_random_seed(0)
+    layer = keras.layers.LSTM(units, **kwargs)
+    layer.build(x.shape)
+    return layer
+
+
 TERMINAL = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
 

@@ -17,7 +17,8 @@ import warnings
 
 import numpy as np
 
-from claims import Claim, tool, tool_json, try_json
+from claims import Claim, seeded_layer, tool, tool_json, try_json
+from claims import keras_module as _keras
 
 UNITS = 2
 BIG = 2**63
@@ -26,24 +27,12 @@ BIG = 2**63
 # ----------------------------------------------------------------------------- helpers
 
 
-def _keras():
-    import keras
-
-    return keras
-
-
 def _x(batch: int = 4, timesteps: int = 5, features: int = 3, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-1, 1, size=(batch, timesteps, features)).astype("float32")
 
 
 def _layer(x: np.ndarray | None = None, **kwargs):
-    """A built LSTM whose weights depend only on `keras.utils.set_random_seed(0)`, not on kwargs."""
-    keras = _keras()
-    x = _x() if x is None else x
-    keras.utils.set_random_seed(0)
-    layer = keras.layers.LSTM(UNITS, **kwargs)
-    layer.build(x.shape)
-    return layer
+    return seeded_layer(UNITS, _x() if x is None else x, **kwargs)
 
 
 def _out(layer, x: np.ndarray, training: bool = False) -> np.ndarray:

@@ -13,7 +13,8 @@ import inspect
 import numpy as np
 import pytest
 
-from claims import Claim, tool_json, try_json
+from claims import Claim, seeded_layer, tool_json, try_json
+from claims import keras_module as _keras
 
 UNITS = 2
 TF_RNN = "keras/src/backend/tensorflow/rnn.py"
@@ -21,24 +22,12 @@ POST = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=bool)
 PRE = np.array([[1, 1, 1, 1, 1], [0, 0, 1, 1, 1], [1, 1, 1, 1, 1]], dtype=bool)
 
 
-def _keras():
-    import keras
-
-    return keras
-
-
 def _x(batch: int = 3, timesteps: int = 5, features: int = 2) -> np.ndarray:
     return np.random.default_rng(0).uniform(-1, 1, size=(batch, timesteps, features)).astype("float32")
 
 
 def _layer(x: np.ndarray | None = None, **kwargs):
-    """A built LSTM whose weights depend only on the seed, not on kwargs."""
-    keras = _keras()
-    x = _x() if x is None else x
-    keras.utils.set_random_seed(0)
-    layer = keras.layers.LSTM(UNITS, **kwargs)
-    layer.build(x.shape)
-    return layer
+    return seeded_layer(UNITS, _x() if x is None else x, **kwargs)
 
 
 def _call(layer, x, **call):

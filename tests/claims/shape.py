@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from claims import Claim, tool, tool_json, try_json
+from claims import keras_module as _keras
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -23,12 +24,6 @@ TUTORIAL = np.arange(1, 21, dtype=np.float32).reshape(1, 10, 2)
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _keras():
-    import keras
-
-    return keras
 
 
 def _x(batch: int = 1, steps: int = 4, features: int = 2, seed: int = 0) -> np.ndarray:

@@ -11,6 +11,7 @@ import numpy as np
 
 import claims
 from claims import Claim
+from claims import keras_module as _keras
 
 UNITS = 3
 KERAS2_REGULARIZERS = "Keras 2 (tf-keras, keras-team/tf-keras tf_keras/regularizers.py)"
@@ -20,12 +21,6 @@ KERAS2_CONSTRAINTS = "Keras 2 (tf-keras, keras-team/tf-keras tf_keras/constraint
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def _keras():
-    import keras
-
-    return keras
 
 
 def _x(batch: int = 1, timesteps: int = 10) -> np.ndarray:
