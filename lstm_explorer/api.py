@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from lstm_explorer import inputs, limits
+from lstm_explorer.architecture import Architecture
 from lstm_explorer.catalogue import (
     ARGUMENTS,
     BY_NAME,
@@ -53,12 +54,20 @@ class Prepared:
     training: bool
     bound: int | None
     json_output: bool = False
+    architecture: Architecture = Architecture()
 
     def check_memory(
         self, config: LSTMConfig, *, trace: bool = True, effects: bool = False, what: str | None = None
     ) -> None:
         check_memory(
-            config, self.data.values.shape, self.bound, self.json_output, trace=trace, effects=effects, what=what
+            config,
+            self.data.values.shape,
+            self.bound,
+            self.json_output,
+            trace=trace,
+            effects=effects,
+            what=what,
+            architecture=self.architecture,
         )
 
 
@@ -70,6 +79,20 @@ def configuration(arguments: Mapping[str, object]) -> LSTMConfig:
 
         resolve(unknown[0], "lstm_explorer")
     return build_config(dict(arguments), frozenset(arguments))
+
+
+def model_configuration(arguments: Mapping[str, object]) -> tuple[LSTMConfig, Architecture]:
+    """The LSTM's arguments and the model around it (`bidirectional`, `merge_mode`, `layers`, `dense`,
+    `as_written`), given together as keywords. A stack of one entry is one layer of those units."""
+    from lstm_explorer.architecture import KEYWORDS, architecture
+
+    model = {name: arguments[name] for name in KEYWORDS if name in arguments}
+    config = configuration({name: value for name, value in arguments.items() if name not in KEYWORDS})
+    shape = architecture(model, config)
+    if shape.layers is not None and len(shape.layers) == 1:
+        config = build_config({**config.values, "units": shape.layers[0]}, config.explicit | {"units"})
+        shape = replace(shape, layers=None)
+    return config, shape
 
 
 def prepare(
@@ -92,8 +115,12 @@ def prepare(
     mask_value: float | None = None,
     initial_h: StateInput = None,
     initial_c: StateInput = None,
+    architecture: Architecture | None = None,
 ) -> Prepared:
     """Validate the input options and check the memory estimate before TensorFlow is loaded or the input made."""
+    shape_of_model = Architecture() if architecture is None else architecture
+    if not shape_of_model.single and (initial_h is not None or initial_c is not None):
+        raise UsageError(say("model.initial_state_unsupported"))
     if isinstance(random_seed, bool) or not isinstance(random_seed, int) or not 0 <= random_seed <= MAX_RANDOM_SEED:
         raise UsageError(say("inputs.random_seed_range", largest=MAX_RANDOM_SEED, value=shorten(str(random_seed))))
     bound = limits.parse_bound(max_memory)
@@ -103,7 +130,7 @@ def prepare(
         raise UsageError(say("inputs.input_with_sizes", flags=say("inputs.list_separator").join(given)))
     data = _load(input, bound)
     shape = data.values.shape if data is not None else inputs.generated_shape(batch, timesteps, features)
-    check_memory(config, shape, bound, json_output, trace=trace, effects=effects)
+    check_memory(config, shape, bound, json_output, trace=trace, effects=effects, architecture=shape_of_model)
     if data is None:
         data = inputs.generated(*shape) if given else inputs.tutorial_sample()
     if scale:
@@ -117,7 +144,7 @@ def prepare(
             states.parse(which, raw, batch, config.units, bound) for which, raw in (("h", initial_h), ("c", initial_c))
         )
         data = replace(data, initial_h=h, initial_c=c)
-    return Prepared(config, data, random_seed, training, bound, json_output)
+    return Prepared(config, data, random_seed, training, bound, json_output, shape_of_model)
 
 
 def _masked(
@@ -183,21 +210,33 @@ def check_memory(
     trace: bool,
     effects: bool,
     what: str | None = None,
+    architecture: Architecture | None = None,
 ) -> None:
     """Refuse a run whose estimated memory is over the bound (see `lstm_explorer.limits`).
 
-    `what` names the refused request in the message; None is this configuration.
+    `what` names the refused request in the message; None is this configuration. A model's estimate
+    is the sum of its LSTMs', each direction reading the width the layer below hands on.
     """
     batch, timesteps, features = shape
-    needed = limits.estimate(
-        limits.Shape(batch, timesteps, features, config.units),
-        use_bias=bool(config["use_bias"]),
-        return_sequences=bool(config["return_sequences"]),
-        trace=trace,
-        effects=effects,
-        json_output=json_output,
-    )
-    limits.check(needed, bound, say("inputs.memory_this_configuration") if what is None else what)
+    model = Architecture() if architecture is None else architecture
+    totals: dict[str, int] = {}
+    width = features
+    for layer_config in model.layer_configs(config):
+        for _ in model.directions:
+            needed = limits.estimate(
+                limits.Shape(batch, timesteps, width, layer_config.units),
+                use_bias=bool(layer_config["use_bias"]),
+                return_sequences=bool(layer_config["return_sequences"]),
+                trace=trace,
+                effects=effects,
+                json_output=json_output,
+            )
+            for name, size in needed.parts:
+                totals[name] = totals.get(name, 0) + size
+        concatenated = model.bidirectional and model.merge_mode == "concat"
+        width = layer_config.units * (2 if concatenated else 1)
+    estimate = limits.Estimate(tuple(totals.items()))
+    limits.check(estimate, bound, say("inputs.memory_this_configuration") if what is None else what)
 
 
 def demonstrations_for(config: LSTMConfig, effects: bool | Iterable[str] | None) -> frozenset[str]:
@@ -240,8 +279,15 @@ class Trace(Run):
     def to_dict(self) -> dict[str, Any]:
         from lstm_explorer.render.json_view import finite, to_document, trace_document
 
+        result = self.result
+        part = result.traced_part
+        traced = {
+            "layer": result.traced[0],
+            "direction": result.traced[1],
+            "path": part.path if part else result.layer_name,
+        }
         return finite(
-            {**to_document(self.result), "sample": self.result.trace_sample, "steps": trace_document(self.result)}
+            {**to_document(result), "sample": result.trace_sample, "traced": traced, "steps": trace_document(result)}
         )
 
 
@@ -262,25 +308,36 @@ class Vary:
 
 
 def _engine_run(
-    prepared: Prepared, *, verbose: bool, demonstrations: frozenset[str] = frozenset(), trace_sample: int = 0
+    prepared: Prepared,
+    *,
+    verbose: bool,
+    demonstrations: frozenset[str] = frozenset(),
+    trace_sample: int = 0,
+    traced: tuple[int, str] = (1, "forward"),
 ) -> RunResult:
-    from lstm_explorer import engine
-
-    return engine.run(
-        prepared.config,
-        prepared.data,
+    """One plain layer through the engine, anything more through the model builder (`network`)."""
+    common: dict[str, Any] = dict(
         random_seed=prepared.random_seed,
         training=prepared.training,
         verbose=verbose,
         demonstrations=demonstrations,
         trace_sample=trace_sample,
     )
+    if prepared.architecture.single:
+        from lstm_explorer import engine
+
+        return engine.run(prepared.config, prepared.data, **common)
+    from lstm_explorer import network
+
+    return network.run(prepared.config, prepared.architecture, prepared.data, traced=traced, **common)
 
 
 def run(
     input: InputSource = None,
     *,
     effects: bool | Iterable[str] | None = None,
+    layer: int = 1,
+    direction: str = "forward",
     batch: int | None = None,
     timesteps: int | None = None,
     features: int | None = None,
@@ -305,10 +362,12 @@ def run(
     features), a path to a .npy/.json/.csv file, or an array (timesteps, features) or (batch,
     timesteps, features). `effects`: None demonstrates the arguments given, True all, or name them.
     `lang` ("en" or "zh", as every function here takes it): the language of the result's sentences
-    and of any error, English unless a caller is already speaking another.
+    and of any error, English unless a caller is already speaking another. In a model of several
+    LSTMs, `layer` and `direction` choose the one whose steps the heatmap and the plot show.
     """
     with speaking(current() if lang is None else lang):
-        config = configuration(arguments)
+        config, architecture = model_configuration(arguments)
+        traced = check_traced(architecture, config, layer, direction)
         demonstrations = demonstrations_for(config, effects)
         prepared = prepare(
             config,
@@ -328,14 +387,17 @@ def run(
             initial_c=initial_c,
             json_output=json_output,
             effects=bool(demonstrations),
+            architecture=architecture,
         )
-        return Run(_engine_run(prepared, verbose=verbose, demonstrations=demonstrations))
+        return Run(_engine_run(prepared, verbose=verbose, demonstrations=demonstrations, traced=traced))
 
 
 def trace(
     input: InputSource = None,
     *,
     sample: int = 0,
+    layer: int = 1,
+    direction: str = "forward",
     batch: int | None = None,
     timesteps: int | None = None,
     features: int | None = None,
@@ -354,9 +416,13 @@ def trace(
     lang: str | None = None,
     **arguments: object,
 ) -> Trace:
-    """Step one sample of the input through the cell: every gate's pre-activation and value, c and h."""
+    """Step one sample of the input through the cell: every gate's pre-activation and value, c and h.
+
+    In a model of several LSTM layers or a Bidirectional one, `layer` (from 1 at the bottom) and
+    `direction` ("forward" or "backward") choose the LSTM stepped through."""
     with speaking(current() if lang is None else lang):
-        config = configuration(arguments)
+        config, architecture = model_configuration(arguments)
+        traced = check_traced(architecture, config, layer, direction)
         prepared = prepare(
             config,
             input=input,
@@ -374,9 +440,23 @@ def trace(
             initial_h=initial_h,
             initial_c=initial_c,
             json_output=json_output,
+            architecture=architecture,
         )
         check_sample(prepared, sample)
-        return Trace(_engine_run(prepared, verbose=verbose, trace_sample=sample))
+        return Trace(_engine_run(prepared, verbose=verbose, trace_sample=sample, traced=traced))
+
+
+def check_traced(architecture: Architecture, config: LSTMConfig, layer: int, direction: str) -> tuple[int, str]:
+    """The LSTM `trace --layer K --direction D` asks for, when the model has it."""
+    count = len(architecture.units(config))
+    if isinstance(layer, bool) or not isinstance(layer, int) or not 1 <= layer <= count:
+        raise UsageError(say("model.layer_range", layer=shorten(str(layer)), count=count))
+    chosen = str(direction).strip().lower()
+    if chosen not in ("forward", "backward"):
+        raise UsageError(say("model.direction_invalid", value=shorten(str(direction))))
+    if chosen not in architecture.directions:
+        raise UsageError(say("model.direction_needs_bidirectional"))
+    return layer, chosen
 
 
 def check_sample(prepared: Prepared, sample: int) -> None:
@@ -419,7 +499,7 @@ def vary(
     with speaking(current() if lang is None else lang):
         from lstm_explorer import engine
 
-        config = configuration(arguments)
+        config, architecture = model_configuration(arguments)
         options: dict[str, Any] = dict(
             input=input,
             batch=batch,
@@ -436,10 +516,14 @@ def vary(
             initial_c=initial_c,
             json_output=json_output,
             trace=False,
+            architecture=architecture,
         )
         prepared = prepare(config, padding=padding, **options)
-        if argument.strip().lstrip("-").replace("-", "_").lower() == "padding":
+        name = argument.strip().lstrip("-").replace("-", "_").lower()
+        if name == "padding":
             return _vary_padding(prepared, options, values, verbose, progress)
+        if name in MODEL_VARIED:
+            return _vary_model(name, prepared, arguments, values, verbose, progress)
         target = lookup(argument)
         if target is None:
             from lstm_explorer.explanations import resolve
@@ -495,6 +579,58 @@ def _counter(progress: Callable[[int, int], None] | None, total: int) -> Callabl
     return step
 
 
+# What `vary` takes besides the LSTM's arguments: the model around it (one value each row).
+MODEL_VARIED = ("merge_mode", "layers", "bidirectional", "dense")
+
+
+def _vary_model(
+    name: str,
+    prepared: Prepared,
+    arguments: Mapping[str, object],
+    values: Iterable[object] | None,
+    verbose: bool,
+    progress: Callable[[int, int], None] | None,
+) -> Vary:
+    """One model per value of a model keyword, the LSTM's arguments unchanged. Varying merge_mode
+    implies --bidirectional; layers tries one, two and three layers of the units by default."""
+    from lstm_explorer import engine
+    from lstm_explorer.architecture import MERGE_MODES
+
+    units = prepared.config.units
+    defaults = {
+        "merge_mode": list(MERGE_MODES),
+        "layers": [str(units), f"{units},{units}", f"{units},{units},{units}"],
+        "bidirectional": ["false", "true"],
+        "dense": ["1", f"{units}"],
+    }
+    labels = [str(value).lower() if isinstance(value, bool) else str(value) for value in values or defaults[name]]
+    base = {key: value for key, value in arguments.items() if key != name}
+    if name == "merge_mode":
+        base["bidirectional"] = True
+    rows = []
+    for label in labels:
+        raw: object = label
+        if name == "bidirectional":
+            raw = parse_value(BY_NAME["return_sequences"], label)
+        try:
+            rows.append(model_configuration({**base, name: raw}))
+        except UsageError as error:
+            raise UsageError(say("inputs.vary_value_invalid", name=name, label=shorten(label), error=error)) from None
+    for (config, shape), label in zip(rows, labels):
+        replace(prepared, architecture=shape).check_memory(config, trace=False, what=f"vary {name} {shorten(label)}")
+    swept = engine.sweep(
+        [(label, config) for label, (config, _) in zip(labels, rows)],
+        prepared.data,
+        random_seed=prepared.random_seed,
+        share_weights=True,
+        training=prepared.training,
+        verbose=verbose,
+        progress=_counter(progress, len(labels)),
+        architectures=[shape for _, shape in rows],
+    )
+    return Vary(name, swept, prepared.random_seed, True, prepared.training)
+
+
 def _vary_padding(
     prepared: Prepared,
     options: dict[str, Any],
@@ -543,14 +679,15 @@ def export(
     lang: str | None = None,
     **arguments: object,
 ) -> str:
-    """A runnable script: Keras 3 printing the tool's numbers, or the nearest torch.nn.LSTM with these weights."""
+    """A runnable script: Keras 3 printing the tool's numbers, or the nearest torch.nn.LSTM with these weights.
+    A model (Bidirectional, a stack, a Dense head) is written whole, each output under the tool's name."""
     with speaking(current() if lang is None else lang):
         from lstm_explorer import scripts
 
         choice = framework.strip().lower()
         if choice not in ("keras", "torch"):
             raise UsageError(say("inputs.framework_invalid", value=shorten(framework)))
-        config = configuration(arguments)
+        config, architecture = model_configuration(arguments)
         prepared = prepare(
             config,
             input=input,
@@ -568,32 +705,52 @@ def export(
             initial_h=initial_h,
             initial_c=initial_c,
             trace=choice == "torch",
+            architecture=architecture,
         )
-        names = ["sequence" if config["return_sequences"] else "last_output"]
-        names += ["final_h", "final_c"] if config["return_state"] else []
+        from lstm_explorer.network import output_names
+
+        # The top LSTM's configuration decides the names; for one plain layer it is `config` itself.
+        names = output_names(architecture.layer_configs(config)[-1], architecture)
+        data = prepared.data
+        if choice == "keras" and not architecture.single:
+            seed, training = prepared.random_seed, prepared.training
+            return scripts.model_keras_script(
+                config, architecture, data.values, seed, names, training, data.mask, data.mask_value
+            )
         if choice == "keras":
-            data = prepared.data
             # An initializer's draw needs Keras: the run's own states are written out as values.
             state = _engine_run(prepared, verbose=verbose).initial_state if data.has_initial_state else None
             return scripts.keras_script(
                 config, data.values, prepared.random_seed, names, prepared.training, data.mask, data.mask_value, state
             )
-        if prepared.data.mask is not None:
-            raise UsageError(say("inputs.torch_mask"))
-        if prepared.data.has_initial_state:
-            raise UsageError(say("inputs.torch_initial_state"))
-        if prepared.training and (config["dropout"] or config["recurrent_dropout"]):
-            raise UsageError(say("inputs.torch_training_dropout"))
-        from lstm_explorer.explanations import texts
+        return _torch_export(prepared, names, verbose)
 
-        result = _engine_run(prepared, verbose=verbose)
+
+def _torch_export(prepared: Prepared, names: list[str], verbose: bool) -> str:
+    """The nearest torch.nn.LSTM (and Linear head) holding the run's weights, or why there is none."""
+    from lstm_explorer import scripts
+    from lstm_explorer.explanations import texts
+
+    config, architecture, data = prepared.config, prepared.architecture, prepared.data
+    if data.mask is not None:
+        raise UsageError(say("inputs.torch_mask"))
+    if data.has_initial_state:
+        raise UsageError(say("inputs.torch_initial_state"))
+    if prepared.training and (config["dropout"] or config["recurrent_dropout"]):
+        raise UsageError(say("inputs.torch_training_dropout"))
+    scripts.torch_refusal(config, architecture)
+    result = _engine_run(prepared, verbose=verbose)
+    notes = {
+        name: str(entry["pytorch"])
+        for name, entry in texts(current()).items()
+        if isinstance(entry, dict) and "pytorch" in entry
+    }
+    if architecture.single:
         weights = {w.name: w.values for w in result.weights}
-        notes = {
-            name: str(entry["pytorch"])
-            for name, entry in texts(current()).items()
-            if isinstance(entry, dict) and "pytorch" in entry
-        }
-        return scripts.torch_script(config, prepared.data.values, weights, notes)
+        return scripts.torch_script(config, data.values, weights, notes)
+    lstm_weights = {(p.layer, p.direction): {w.name: w.values for w in p.weights} for p in result.parts}
+    head = {w.name.rsplit("/", 1)[-1]: w.values for w in result.weights if w.name.startswith("dense/")}
+    return scripts.model_torch_script(config, architecture, data.values, lstm_weights, head, names, notes)
 
 
 def explain(name: str, lang: str = "en") -> Explanation:

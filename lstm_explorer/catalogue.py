@@ -32,6 +32,9 @@ class Kind(str, Enum):
     STATES = "list [h, c], each batch × units"
     NUMBER = "number"
     PADDING = "pre or post"
+    MERGE_MODE = "concat, sum, mul, ave or none"
+    LAYERS = "units per LSTM layer, e.g. 8,4"
+    DENSE = "units, or units:activation"
 
 
 class Panel(str, Enum):
@@ -45,6 +48,7 @@ class Panel(str, Enum):
     DROPOUT = "Dropout"
     STATE = "State and execution"
     CALL = "Call arguments"
+    MODEL = "The layer in a model"
     IO = "Input and output"
 
 
@@ -468,6 +472,10 @@ RELATED: tuple[Related, ...] = (
     Related("training", Kind.BOOL, False, Panel.CALL, ("--training",), "LSTM.call"),
     Related("mask_value", Kind.NUMBER, 0.0, Panel.IO, ("--mask-value",), "Masking"),
     Related("padding", Kind.PADDING, "pre", Panel.IO, ("--padding",), "pad_sequences"),
+    Related("bidirectional", Kind.BOOL, False, Panel.MODEL, ("--bidirectional",), "Bidirectional.opening"),
+    Related("merge_mode", Kind.MERGE_MODE, "concat", Panel.MODEL, ("--merge-mode",), "Bidirectional"),
+    Related("layers", Kind.LAYERS, None, Panel.MODEL, ("--layers", "--as-written"), "Sequential"),
+    Related("dense", Kind.DENSE, None, Panel.MODEL, ("--dense",), "Dense"),
 )
 
 # Every page `explain` has, in the overview's order: the constructor's arguments, then the rest.

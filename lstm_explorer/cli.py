@@ -79,6 +79,31 @@ CALL_OPTIONS: tuple[tuple[str, type, str | None], ...] = (
 )
 
 
+# The flags that put the LSTM in a model: name, type, metavar (None: an on/off flag).
+MODEL_OPTIONS: tuple[tuple[str, type, str | None], ...] = (
+    ("bidirectional", bool, None),
+    ("merge_mode", str, "[concat|sum|mul|ave|none]"),
+    ("layers", str, "N,N,…"),
+    ("as_written", bool, None),
+    ("dense", str, "N[:ACTIVATION]"),
+)
+
+
+def _model_parameters() -> list[inspect.Parameter]:
+    model = Panel.MODEL.value
+    parameters = []
+    for name, python_type, metavar in MODEL_OPTIONS:
+        flag = "--" + name.replace("_", "-")
+        help_text = english(f"help.option.{name}")
+        if python_type is bool:
+            option = typer.Option(flag, help=help_text, rich_help_panel=model)
+            parameters.append(_keyword(name, Annotated[bool, option], False))
+            continue
+        option = typer.Option(flag, metavar=metavar, help=help_text, rich_help_panel=model, show_default=False)
+        parameters.append(_keyword(name, Annotated[Optional[str], option], None))
+    return parameters
+
+
 def _panel(flag: str) -> str:
     """The --help panel of a flag that goes with a call argument or a masking option (the catalogue's
     RELATED pages say which); every other input and output flag is in Input and output."""
@@ -245,7 +270,7 @@ def lstm_command(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
-    signature = inspect.Signature(generated + _shared_parameters() + own)
+    signature = inspect.Signature(generated + _model_parameters() + _shared_parameters() + own)
     wrapper.__signature__ = signature  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     del wrapper.__wrapped__
@@ -316,6 +341,7 @@ def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
         "verbose": options["verbose"] or options["debug"],
     }
     arguments = {a.name: options[a.name] for a in ARGUMENTS if a.name in explicit}
+    arguments |= {name: options[name] for name, _, _ in MODEL_OPTIONS if options[name] not in (None, False)}
     return Request(
         arguments,
         library,
@@ -349,6 +375,16 @@ app = typer.Typer(
 )
 
 
+# Which LSTM of a model `trace`, the run's heatmap and --plot show.
+LayerOption = Annotated[int, typer.Option(help=english("help.option.layer"), rich_help_panel=Panel.MODEL.value)]
+DirectionOption = Annotated[
+    str,
+    typer.Option(
+        help=english("help.option.direction"), metavar="[forward|backward]", rich_help_panel=Panel.MODEL.value
+    ),
+]
+
+
 @lstm_command
 def run_command(
     ctx: typer.Context,
@@ -369,6 +405,8 @@ def run_command(
             show_default=False,
         ),
     ] = None,
+    layer: LayerOption = 1,
+    direction: DirectionOption = "forward",
     **options: Any,
 ) -> None:
     if ctx.invoked_subcommand is not None:
@@ -384,7 +422,12 @@ def run_command(
             raise UsageError(say("cli.plot_output_same_file"))
         plot_path = check_target(plot, asked.force, protected)
     run = api.run(
-        effects=True if show_effects else None, json_output=asked.json_output, **asked.options, **asked.arguments
+        effects=True if show_effects else None,
+        layer=layer,
+        direction=direction,
+        json_output=asked.json_output,
+        **asked.options,
+        **asked.arguments,
     )
     if plot is not None:
         from lstm_explorer.render.plot import write_plot
@@ -478,15 +521,26 @@ def trace(
         Optional[int],
         typer.Option(help=english("help.option.unit"), rich_help_panel=IO, show_default=False),
     ] = None,
+    layer: LayerOption = 1,
+    direction: DirectionOption = "forward",
     **options: Any,
 ) -> None:
     from lstm_explorer import api
 
     asked = request(ctx, options)
-    units = api.configuration(asked.arguments).units
+    config, architecture = api.model_configuration(asked.arguments)
+    layer_number, _ = api.check_traced(architecture, config, layer, direction)
+    units = architecture.units(config)[layer_number - 1]
     if unit is not None and not 0 <= unit < units:
         raise UsageError(say("cli.unit_range", last=units - 1, units=units, unit=unit))
-    traced = api.trace(sample=sample, json_output=asked.json_output, **asked.options, **asked.arguments)
+    traced = api.trace(
+        sample=sample,
+        layer=layer,
+        direction=direction,
+        json_output=asked.json_output,
+        **asked.options,
+        **asked.arguments,
+    )
     if asked.json_output:
         from lstm_explorer.render.json_view import json_text
 

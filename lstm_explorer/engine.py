@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from lstm_explorer import checkpoint
+from lstm_explorer.architecture import Architecture
 from lstm_explorer.catalogue import BY_NAME, GATES, SPEC_MODULES, WEIGHT_BY_NAME
 from lstm_explorer.config import LSTMConfig
 from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate, gpu_visible
@@ -65,6 +66,40 @@ InitialState = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
+class LayerRow:
+    """One layer of the model as its summary shows it: what went in, what came out, what it holds."""
+
+    name: str
+    type: str
+    input_shape: tuple[int | None, ...]
+    output_shapes: list[tuple[str, tuple[int | None, ...]]]
+    param_count: int
+    formula: ParamCount | None = None
+
+
+@dataclass(frozen=True)
+class LSTMPart:
+    """One LSTM of the model in one direction: the sequence it read, its weights, its steps.
+
+    `layer` counts the LSTM layers from 1 at the bottom; `path` is the Keras layer path
+    (`bidirectional_1/backward_lstm_1`), the prefix of its weights' variable paths.
+    """
+
+    layer: int
+    direction: str
+    path: str
+    config: LSTMConfig
+    input: np.ndarray
+    weights: list[NamedArray]
+    steps: list[Step]
+    dropout_masks: list[NamedArray] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything one run produced, ready for any renderer."""
 
@@ -91,6 +126,28 @@ class RunResult:
     mask_outcomes: np.ndarray | None = None
     # The initial h and c the call started from, when --initial-h or --initial-c was given.
     initial_state: InitialState | None = None
+    architecture: Architecture = field(default_factory=Architecture)
+    # Every layer of the model but the input, and every LSTM direction (only for more than one LSTM
+    # layer, a Bidirectional wrapper or a head: one plain layer is described by the fields above).
+    layers: list[LayerRow] = field(default_factory=list)
+    parts: list[LSTMPart] = field(default_factory=list)
+    traced: tuple[int, str] = (1, "forward")
+
+    @property
+    def traced_part(self) -> LSTMPart | None:
+        """The LSTM direction `trace` stepped through, in a model of more than one."""
+        return next((p for p in self.parts if (p.layer, p.direction) == self.traced), None)
+
+    @property
+    def traced_units(self) -> int:
+        part = self.traced_part
+        return self.config.units if part is None else part.config.units
+
+    @property
+    def traced_weights(self) -> list[NamedArray]:
+        """kernel, recurrent_kernel and bias of the traced LSTM, by their short names."""
+        part = self.traced_part
+        return self.weights if part is None else part.weights
 
     @property
     def pass_name(self) -> str:
@@ -288,6 +345,21 @@ def call_model(keras: ModuleType, layer: Any, data: InputData, *, explicit: bool
     call as `mask=`, as a user with a mask in hand writes it; and two more inputs for the initial h
     and c, passed as `initial_state=[h, c]`. `explicit` asks for the mask input even after a Masking
     layer (the demonstrations feed the mask Masking computed)."""
+    inputs, given, sequence, call = model_inputs(keras, data, explicit=explicit)
+    if data.has_initial_state:
+        shape = (data.values.shape[0], layer.units)
+        states = [keras.Input(batch_shape=shape, name=f"initial_{which}") for which in ("h", "c")]
+        given += states
+        call["initial_state"] = states
+    return keras.Model(given if len(given) > 1 else inputs, layer(sequence, **call))
+
+
+def model_inputs(
+    keras: ModuleType, data: InputData, *, explicit: bool = False
+) -> tuple[Any, list[Any], Any, dict[str, Any]]:
+    """The input with the input's full shape, every Input the model takes, the sequence the first
+    LSTM reads (after a Masking layer when a mask value was given), and its call's `mask=` when the
+    mask is an input of its own (see `call_model`)."""
     inputs = keras.Input(batch_shape=data.values.shape, name="input")
     given, call = [inputs], {}
     sequence = inputs
@@ -297,12 +369,7 @@ def call_model(keras: ModuleType, layer: Any, data: InputData, *, explicit: bool
         mask = keras.Input(batch_shape=data.mask.shape, dtype="bool", name="mask")
         given.append(mask)
         call["mask"] = mask
-    if data.has_initial_state:
-        shape = (data.values.shape[0], layer.units)
-        states = [keras.Input(batch_shape=shape, name=f"initial_{which}") for which in ("h", "c")]
-        given += states
-        call["initial_state"] = states
-    return keras.Model(given if len(given) > 1 else inputs, layer(sequence, **call))
+    return inputs, given, sequence, call
 
 
 def feed(model: Any, x: np.ndarray, mask: np.ndarray | None, state: InitialState | None = None) -> Any:
@@ -374,13 +441,15 @@ def sweep(
     verbose: bool = False,
     progress: Any = None,
     row_data: list[InputData] | None = None,
+    architectures: list[Architecture] | None = None,
 ) -> list[SweepRow]:
     """Build and call one layer per configuration, all from the same seed.
 
     With `share_weights`, every layer whose weight shapes match the first one's starts from the
     first layer's weights, so only the varied argument differs. A value Keras or the tool refuses
     becomes a row with its error rather than ending the sweep. `row_data` gives each row its own
-    input (`vary padding`: the same lengths padded the other way).
+    input (`vary padding`: the same lengths padded the other way), and `architectures` its own model
+    (`vary merge_mode`, `layers`, `bidirectional`, `dense`), whose weights are shared likewise.
     """
     rows: list[SweepRow] = []
     with muted(verbose):
@@ -390,8 +459,16 @@ def sweep(
         for row, (label, config) in enumerate(configs):
             row_input = data if row_data is None else row_data[row]
             x = row_input.values
+            model_shape = None if architectures is None else architectures[row]
             try:
-                layer, model, _ = _build(keras, tf, config, row_input, random_seed, training)
+                if model_shape is None or model_shape.single:
+                    layer, model, _ = _build(keras, tf, config, row_input, random_seed, training)
+                else:
+                    from lstm_explorer import network
+
+                    model = layer = network.build(
+                        keras, tf, config, model_shape, row_input, random_seed, training
+                    ).model
                 shapes = [w.shape for w in layer.get_weights()]
                 shared = False
                 if share_weights and first_weights is not None and shapes == [w.shape for w in first_weights]:

@@ -39,6 +39,13 @@ PLACES: dict[str, Place] = {
     "RNN": Place(Path("src", "layers", "rnn", "rnn.py"), "RNN"),
     "Masking": Place(Path("src", "layers", "core", "masking.py"), "Masking", OPENING),
     "pad_sequences": Place(Path("src", "utils", "sequence_utils.py"), "pad_sequences", function=True),
+    # The model around the LSTM (catalogue.RELATED's model pages): merge_mode is an argument of
+    # Bidirectional; the wrapper itself, the stack and the Dense head are named by no argument, so
+    # their pages quote the opening of the class that makes them (Dense's says how it acts on 3-D input).
+    "Bidirectional": Place(Path("src", "layers", "rnn", "bidirectional.py"), "Bidirectional"),
+    "Bidirectional.opening": Place(Path("src", "layers", "rnn", "bidirectional.py"), "Bidirectional", OPENING),
+    "Sequential": Place(Path("src", "models", "sequential.py"), "Sequential", OPENING),
+    "Dense": Place(Path("src", "layers", "core", "dense.py"), "Dense", OPENING),
 }
 
 

@@ -208,6 +208,28 @@ CASES = [
     (["--mask-value", "inf"], 2, "--mask-value must be a finite number, got inf"),
     (["--initial-h", "{good}"], 2, "--initial-h: the state has shape (2, 2); it must be (batch, units) = (1, 3)"),
     (["--initial-c", "-inf"], 2, "--initial-c must be finite, got -inf"),
+    # The layer in a model.
+    (["--layers", "0,3"], 2, "--layers '0,3': give the units of each LSTM layer"),
+    (["--layers", ""], 2, "--layers '': give the units of each LSTM layer"),
+    (["--layers", "3,abc"], 2, "--layers '3,abc': give the units of each LSTM layer, bottom first"),
+    (["--layers", ",".join(["2"] * 17)], 2, "--layers: 17 layers asked for; at most 16 are built"),
+    (["--layers", "4,2", "--units", "5"], 2, "--layers and --units both set the units"),
+    (["--merge-mode", "nope", "--bidirectional"], 2, "--merge-mode 'nope': choose one of concat, sum, mul, ave, none"),
+    (["--merge-mode", "sum"], 2, "--merge-mode sum needs --bidirectional"),
+    (["--bidirectional", "--go-backwards"], 2, "--go-backwards with --bidirectional"),
+    (["--bidirectional", "--merge-mode", "none", "--layers", "3,2"], 2, "--merge-mode none returns two tensors"),
+    (["--bidirectional", "--merge-mode", "none", "--dense", "1"], 2, "and --dense takes one"),
+    (["--as-written"], 2, "--as-written needs a stack of two or more layers"),
+    (["--layers", "4,2", "--as-written"], 1, "Keras refused the stack as written: Input 0 with name"),
+    (["--dense", "0"], 2, "--dense '0': give the head's units as a positive integer"),
+    (["--dense", "2:nope"], 2, "--dense: unknown activation 'nope'"),
+    (["--dense", "x:relu"], 2, "--dense 'x:relu': give the head's units"),
+    (["--bidirectional", "--initial-h", "0.5"], 2, "--initial-h and --initial-c are taken for one plain LSTM layer"),
+    (["trace", "--layers", "3,2", "--layer", "3"], 2, "--layer 3: the model has 2 LSTM layer(s); choose 1 to 2"),
+    (["trace", "--direction", "backward"], 2, "--direction backward needs --bidirectional"),
+    (["trace", "--bidirectional", "--direction", "up"], 2, "--direction 'up': choose forward or backward"),
+    (["vary", "merge_mode", "--bidirectional", "nope"], 2, "vary merge_mode 'nope': --merge-mode 'nope'"),
+    (["code", "--framework", "torch", "--bidirectional", "--merge-mode", "sum"], 2, "--merge-mode"),
 ]
 # Every boolean LSTM flag, given a value it can't take.
 CASES += [

@@ -56,6 +56,10 @@ def _live_docs(keras) -> dict[str, dict[str, str]]:
         "RNN": parse_args_section(keras.layers.RNN.__doc__),
         "Masking": {"mask_value": parse_opening(keras.layers.Masking.__doc__)},
         "pad_sequences": parse_args_section(keras.utils.pad_sequences.__doc__),
+        "Bidirectional": parse_args_section(keras.layers.Bidirectional.__doc__),
+        "Bidirectional.opening": {"bidirectional": parse_opening(keras.layers.Bidirectional.__doc__)},
+        "Sequential": {"layers": parse_opening(keras.Sequential.__doc__)},
+        "Dense": {"dense": parse_opening(keras.layers.Dense.__doc__)},
     }
 
 

@@ -89,9 +89,62 @@ def _initial_state_document(result: RunResult) -> dict[str, object]:
     }
 
 
+def _gates(units: int) -> dict[str, list[int]]:
+    return {gate: [start, stop] for gate, _, start, stop in gate_columns(units)}
+
+
+def _weights_document(result: RunResult) -> list[dict[str, object]]:
+    """Every weight in the order of `model.get_weights()`; an LSTM's with its gates' column blocks."""
+    if not result.parts:
+        return [{**_array(w), "gate_columns": _gates(result.config.units)} for w in result.weights]
+    units = {part.path: part.config.units for part in result.parts}
+    document = []
+    for weight in result.weights:
+        owner = weight.name.split("/lstm_cell/")[0]
+        document.append({**_array(weight), **({"gate_columns": _gates(units[owner])} if owner in units else {})})
+    return document
+
+
+def _layers_document(result: RunResult) -> list[dict[str, object]]:
+    """Every layer after the input: name, type, shapes, parameters and how they are counted."""
+    if not result.layers:
+        return [
+            {
+                "name": result.layer_name,
+                "type": "LSTM",
+                "input_shape": list(result.input_shape),
+                "output_shapes": [
+                    {"name": o.name, "shape": list(shape)} for o, shape in zip(result.outputs, result.output_shapes)
+                ],
+                "param_count": result.param_count,
+                "param_formula": result.param_formula.worked,
+            }
+        ]
+    return [
+        {
+            "name": row.name,
+            "type": row.type,
+            "input_shape": list(row.input_shape),
+            "output_shapes": [{"name": name, "shape": list(shape)} for name, shape in row.output_shapes],
+            "param_count": row.param_count,
+            "param_formula": None if row.formula is None else row.formula.worked,
+        }
+        for row in result.layers
+    ]
+
+
+def _model_document(result: RunResult) -> dict[str, object]:
+    model = result.architecture
+    return {
+        "layers": list(model.units(result.config)),
+        "bidirectional": model.bidirectional,
+        "merge_mode": model.merge_mode if model.bidirectional else None,
+        "dense": None if model.dense is None else {"units": model.dense.units, "activation": model.dense.activation},
+        "as_written": model.as_written,
+    }
+
+
 def to_document(result: RunResult) -> dict[str, object]:
-    units = result.config.units
-    gates = {gate: [start, stop] for gate, _, start, stop in gate_columns(units)}
     return {
         "config": config_document(result.config),
         "explicit": [a.name for a in ARGUMENTS if a.name in result.config.explicit],
@@ -104,7 +157,7 @@ def to_document(result: RunResult) -> dict[str, object]:
         },
         **_initial_state_document(result),
         "outputs": [_array(o) for o in result.outputs],
-        "weights": [{**_array(w), "gate_columns": gates} for w in result.weights],
+        "weights": _weights_document(result),
         "param_count": result.param_count,
         "param_formula": result.param_formula.worked,
         "layer": {
@@ -113,6 +166,8 @@ def to_document(result: RunResult) -> dict[str, object]:
             "input_shape": list(result.input_shape),
             "output_shapes": [list(s) for s in result.output_shapes],
         },
+        "model": _model_document(result),
+        "layers": _layers_document(result),
         "training": result.training,
         "random_seed": result.random_seed,
         "keras_version": result.keras_version,

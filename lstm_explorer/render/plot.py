@@ -89,10 +89,13 @@ def _draw(result: RunResult) -> Any:
         if matrix.size <= ANNOTATE_CELLS:
             for (u, t), value in np.ndenumerate(matrix):
                 ax.text(t, u, f"{value:.2f}", ha="center", va="center", fontsize=6)
+    part = result.traced_part
+    where = "" if part is None else say("model.traced_part", path=part.path, direction=part.direction) + " · "
     fig.suptitle(
-        say(
+        where
+        + say(
             "run.plot_title",
-            units=result.config["units"],
+            units=result.traced_units,
             shape=tuple(result.input.values.shape),
             sample=result.trace_sample,
             seed=result.random_seed,

@@ -19,7 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from lstm_explorer.catalogue import ARGUMENTS, GATE_SYMBOLS, REQUIRED, WEIGHT_BY_NAME
+from lstm_explorer.catalogue import ARGUMENTS, GATE_SYMBOLS, RELATED, REQUIRED, WEIGHT_BY_NAME, Argument, Related
 from lstm_explorer.effects import Effect
 from lstm_explorer.engine import NamedArray, RunResult, gate_columns
 from lstm_explorer.explanations import keras_says, summary
@@ -122,11 +122,14 @@ def config_table(result: RunResult) -> Group:
         if not argument.is_keras3_argument and config[argument.name] is None:
             continue
         changed = not config.is_default(argument.name)
+        value = _display(config[argument.name])
+        if argument.name == "units" and result.architecture.layers is not None:
+            changed, value = True, ",".join(str(n) for n in result.architecture.layers)
         style = CHANGED_STYLE if changed else ""
         table.add_row(
             "●" if changed else "",
             Text(argument.name, style=style),
-            Text(_display(config[argument.name]), style=style),
+            Text(value, style=style),
             _display(argument.keras_default),
         )
     return Group(
@@ -139,10 +142,11 @@ def config_table(result: RunResult) -> Group:
 def arguments_line(result: RunResult) -> Text:
     """The arguments that differ from Keras's defaults, in one line: what makes this layer this layer."""
     config = result.config
+    stacked = result.architecture.layers is not None
     changed = [
         a
         for a in ARGUMENTS
-        if a.keras_default is REQUIRED
+        if (a.keras_default is REQUIRED and not stacked)
         or (not config.is_default(a.name) and (a.is_keras3_argument or config[a.name] is not None))
     ]
     text = Text(say("run.arguments_label"), style="bold")
@@ -151,7 +155,12 @@ def arguments_line(result: RunResult) -> Text:
         text.append(f"{argument.name}={_display(config[argument.name])}", style=CHANGED_STYLE)
         if argument.keras_default is REQUIRED and argument.name not in config.explicit:
             text.append(say("run.arguments_tutorial_units"), style="dim")
-    text.append(say("run.arguments_others_default"), style="dim")
+    text.append(say("run.arguments_others_default") if changed else say("model.arguments_all_default"), style="dim")
+    flags = result.architecture.flags()
+    if flags:
+        text.append("\n")
+        text.append(say("model.arguments_model"), style="bold")
+        text.append(" ".join(flags), style=CHANGED_STYLE)
     return text
 
 
@@ -166,18 +175,29 @@ def summary_table(result: RunResult) -> Group:
         table.add_column(name)
     table.add_column(say("run.summary_column_params"), justify="right")
     table.add_row(say("run.summary_input_layer"), "InputLayer", str(result.input_shape), str(result.input_shape), "0")
-    table.add_row(
-        result.layer_name,
-        "LSTM",
-        str(result.input_shape),
-        "\n".join(f"{o.name} {s}" for o, s in zip(result.outputs, result.output_shapes)),
-        f"{result.param_count:,}",
-    )
+    if not result.layers:
+        table.add_row(
+            result.layer_name,
+            "LSTM",
+            str(result.input_shape),
+            "\n".join(f"{o.name} {s}" for o, s in zip(result.outputs, result.output_shapes)),
+            f"{result.param_count:,}",
+        )
+    for row in result.layers:
+        table.add_row(
+            row.name,
+            row.type,
+            str(row.input_shape),
+            "\n".join(f"{name} {shape}" for name, shape in row.output_shapes),
+            f"{row.param_count:,}",
+        )
     return Group(Text(say("run.summary_title"), style="bold"), table)
 
 
 def param_lines(result: RunResult) -> Text:
     """The count worked out, and where each gate's share of it sits in K, R and b."""
+    if result.layers:
+        return model_param_lines(result)
     formula = result.param_formula
     text = Text(say("run.params_label"), style="bold")
     text.append(say("run.params_worked", formula=formula.formula, worked=formula.worked))
@@ -193,15 +213,56 @@ def param_lines(result: RunResult) -> Text:
     return text
 
 
-def weight_table(result: RunResult, width: int) -> Group:
+def model_param_lines(result: RunResult) -> Text:
+    """Each layer's count worked out, and the model's total, which Keras's summary also shows."""
+    text = Text(say("model.params_title"), style="bold")
+    for row in result.layers:
+        if row.formula is not None:
+            text.append(
+                "\n  " + say("model.params_row", name=row.name, formula=row.formula.formula, worked=row.formula.worked)
+            )
+            if row.formula.value != row.param_count:
+                text.append(
+                    "\n  " + say("run.params_count_differs", count=row.param_count, formula=row.formula.value),
+                    style="bold red",
+                )
+    text.append("\n  " + say("model.params_total", total=result.param_count))
+    return text
+
+
+def weights_view(result: RunResult, width: int) -> Group:
+    """The weight table of the one layer, or of every LSTM direction and the head."""
+    if not result.parts:
+        return weight_table(result.weights, result.config.units, width)
+    tables: list[RenderableType] = []
+    for part in result.parts:
+        title = say("model.summary_part_weights", path=part.path, direction=part.direction, layer=part.layer)
+        tables += [Text(title, style="bold"), weight_table(part.weights, part.config.units, width)]
+    head = [w for w in result.weights if "/lstm_cell/" not in w.name]
+    for weight in head:
+        values = weight.values if weight.values.ndim == 2 else weight.values[np.newaxis]
+        rows = [f"{weight.name}[{r}]" for r in range(values.shape[0])] if values.shape[0] > 1 else [weight.name]
+        tables.append(
+            matrix_table(
+                f"{weight.name} {weight.shape} — {weight.description}",
+                values,
+                rows,
+                [str(c) for c in range(values.shape[1])],
+                width,
+                decimals=4,
+            )
+        )
+    return Group(*tables)
+
+
+def weight_table(weights: Sequence[NamedArray], units: int, width: int) -> Group:
     """kernel, recurrent_kernel and bias side by side, transposed: one row per gate column.
 
     Keras stores the gates as column blocks i, f, c̃, o; reading them as rows puts each gate's whole
     K, R and b on one line and keeps the table narrow.
     """
-    units = result.config.units
     blocks = []
-    for weight in result.weights:
+    for weight in weights:
         values = weight.values if weight.values.ndim == 2 else weight.values[np.newaxis]
         symbol = WEIGHT_BY_NAME[weight.name].symbol
         labels = [symbol] if values.shape[0] == 1 else [f"{symbol}[{r}]" for r in range(values.shape[0])]
@@ -213,7 +274,7 @@ def weight_table(result: RunResult, width: int) -> Group:
         for gate, _, start, stop in gate_columns(units)
         for column in range(start, stop)
     ]
-    shapes = ", ".join(f"{w.name} {w.shape}" for w in result.weights)
+    shapes = ", ".join(f"{w.name} {w.shape}" for w in weights)
     return Group(
         matrix_table(
             say("run.weights_title", shapes=shapes),
@@ -255,7 +316,15 @@ def _sample_tables(named: NamedArray, col_prefix: str, row_prefix: str, width: i
 def h_heatmap(result: RunResult, console: Console) -> Group:
     matrix = np.array([step.h for step in result.trace]).T
     title = say("run.heatmap_h_title", sample=result.trace_sample, pass_name=result.pass_name)
-    return heatmap(title, matrix, "h", console)
+    return heatmap(traced_label(result) + title, matrix, "h", console)
+
+
+def traced_label(result: RunResult) -> str:
+    """Which LSTM of a model a trace or a picture shows, before its title; nothing for one layer."""
+    part = result.traced_part
+    if part is None:
+        return ""
+    return say("model.traced_part", path=part.path, direction=part.direction) + " · "
 
 
 def input_line(result: RunResult) -> Text:
@@ -274,7 +343,8 @@ def input_tables(result: RunResult, width: int) -> Group:
 def output_tables(result: RunResult, width: int) -> Group:
     parts: list[Group | Text] = []
     for output in result.outputs:
-        parts.extend(_sample_tables(output, "h" if output.name != "final_c" else "c", "t=", width))
+        prefix = "c" if output.name.endswith("_c") else "y" if output.name == "dense" else "h"
+        parts.extend(_sample_tables(output, prefix, "t=", width))
     return Group(*parts)
 
 
@@ -345,13 +415,22 @@ def masks_section(result: RunResult, width: int) -> Group | None:
 
 
 def docs_panel(result: RunResult) -> Panel | None:
-    """Keras's words for each argument the user set, from the same source `explain` uses."""
-    explicit = [a for a in ARGUMENTS if a.name in result.config.explicit]
-    if not explicit:
+    """Keras's words for each argument the user set, and the model's pages (Bidirectional's
+    merge_mode, Dense's opening) for the model flags, from the same source `explain` uses."""
+    model = result.architecture
+    used = {
+        "bidirectional": model.bidirectional,
+        "merge_mode": model.bidirectional,
+        "layers": model.layers is not None,
+        "dense": model.dense is not None,
+    }
+    shown: list[Argument | Related] = [a for a in ARGUMENTS if a.name in result.config.explicit]
+    shown += [page for page in RELATED if used.get(page.name)]
+    if not shown:
         return None
     entries = []
     version = None
-    for argument in explicit:
+    for argument in shown:
         says = keras_says(argument)
         version = version or says.version
         text = says.text or say("run.docs_not_in_keras", summary=summary(argument, current()))
@@ -397,8 +476,13 @@ def arrays_view(arrays: list[tuple[str, np.ndarray]], width: int) -> list[Group 
 CHECKS = ("cudnn", "saturation")
 
 
+def _check_kind(effect: Effect) -> str:
+    """`cudnn` or `saturation` for a check of any LSTM of a model (`cudnn:lstm_2`), else the name."""
+    return effect.name.split(":")[0]
+
+
 def _effect_body(effect: Effect, width: int) -> list[RenderableType]:
-    if effect.name == "cudnn":
+    if _check_kind(effect) == "cudnn":
         marks = [Text(line) for line in effect.lines[0].split("  ")]
         return [Columns(marks, padding=(0, 2)), *(Text(line) for line in effect.lines[1:])]
     return [*(Text(line) for line in effect.lines), *arrays_view(effect.arrays, width)]
@@ -410,9 +494,9 @@ def effects_section(result: RunResult, width: int) -> Group:
     panels = [
         Panel(Group(*_effect_body(effect, inner)), title=escape(effect.title), title_align="left")
         for effect in result.effects
-        if effect.name not in CHECKS
+        if _check_kind(effect) not in CHECKS
     ]
-    checks = [effect for effect in result.effects if effect.name in CHECKS]
+    checks = [effect for effect in result.effects if _check_kind(effect) in CHECKS]
     if checks:
         body: list[RenderableType] = []
         for effect in checks:
@@ -462,7 +546,7 @@ def render(result: RunResult, console: Console, show_all: bool = False) -> None:
     console.print(config_table(result) if show_all else arguments_line(result))
     blocks: list[list[RenderableType | None]] = [
         [summary_table(result), param_lines(result)],
-        [weight_table(result, width) if show_all else None],
+        [weights_view(result, width) if show_all else None],
         [input_tables(result, width) if show_all else None],
         [
             output_tables(result, width),

@@ -12,7 +12,7 @@ from lstm_explorer.engine import RunResult
 from lstm_explorer.language import say
 from lstm_explorer.reference import Step
 from lstm_explorer.render.heatmap import heatmap
-from lstm_explorer.render.rich_view import header, masks_section, matrix_table, reference_line
+from lstm_explorer.render.rich_view import header, masks_section, matrix_table, reference_line, traced_label
 
 
 def _n(value: float) -> str:
@@ -26,8 +26,8 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
     h and c still start at 0 there."""
     real = _real_steps(result)
     step = next((s for s in result.trace if s.t in real), result.trace[0])
-    units = result.config.units
-    weights = {w.name: w.values for w in result.weights}
+    units = result.traced_units
+    weights = {w.name: w.values for w in result.traced_weights}
     gate_fn = result.config["recurrent_activation"] or "linear"
     act_fn = result.config["activation"] or "linear"
     sample = result.trace_sample
@@ -67,7 +67,7 @@ def first_step_equations(result: RunResult, unit: int) -> Panel:
         )
     )
     lines.append(Text(f"h = o·act(c) = {_n(step.o[unit])}×act({_n(step.c[unit])}) = {_n(step.h[unit])}"))
-    return Panel(Group(*lines), title=say("trace.equations_title"), title_align="left")
+    return Panel(Group(*lines), title=traced_label(result) + say("trace.equations_title"), title_align="left")
 
 
 def _real_steps(result: RunResult) -> set[int]:
@@ -124,7 +124,7 @@ def render_trace(result: RunResult, units_shown: list[int], console: Console) ->
     if masks is not None:
         console.print(masks)
     console.print(first_step_equations(result, units_shown[0]))
-    units = result.config.units
+    units = result.traced_units
     real = _real_steps(result)
     for unit in units_shown:
         console.print(step_table(result.trace, unit, units, console.width, real))
