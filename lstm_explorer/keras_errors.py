@@ -105,6 +105,23 @@ KERAS_ERRORS: tuple[KerasError, ...] = (
     KerasError("unknown_constraint", ("Could not interpret constraint identifier",), "kernel_constraint"),
     KerasError("seed_not_int", ("Argument `seed` must be an integer",), "seed"),
     KerasError("unroll_unknown_length", ("Cannot unroll a RNN if the time dimension is undefined",), "unroll"),
+    KerasError(
+        "bidirectional_same_direction",
+        ("Forward layer and backward layer should have different `go_backwards` value",),
+        "bidirectional",
+    ),
+    KerasError("merge_mode_invalid", ("Invalid merge mode. Received:",), "merge_mode"),
+    # A layer fed what a layer below returned as several tensors: Bidirectional's two halves…
+    KerasError("two_tensors_into_one", ("expects 1 input(s), but it received 2 input tensors",), "merge_mode"),
+    # …or an LSTM's output and states (three, or five from a Bidirectional one).
+    KerasError(
+        "states_into_next_layer",
+        (
+            "expects 1 input(s), but it received 3 input tensors",
+            "expects 1 input(s), but it received 5 input tensors",
+        ),
+        "return_state",
+    ),
     # A UserWarning, not an error: Keras 3 still builds the layer.
     KerasError("input_shape_argument", ("Do not pass an `input_shape`/`input_dim` argument to a layer",), "units"),
 )

@@ -207,7 +207,7 @@ def run(
             tensorflow_version=_tensorflow_version(tf),
             notes=config.notes() + _run_notes(top, training, data) + _model_notes(architecture),
             effects=_effects(keras, tf, config, built, parts, produced, tensors, data, training, demonstrations),
-            reference=_reference(built, architecture, data, tensors, recorded),
+            reference=_reference(built, architecture, data, tensors, recorded, parts),
             trace=[step.sample(trace_sample) for step in part.steps],
             trace_sample=trace_sample,
             dropout_masks=part.dropout_masks,
@@ -314,14 +314,19 @@ def _reference(
     data: InputData,
     tensors: list[np.ndarray],
     recorded: dict[int, dict[str, Any]],
+    parts: list[LSTMPart],
 ) -> ReferenceCheck:
     """The whole model redone in NumPy from its weights: each LSTM direction by the equations, the
     backward half flipped back and merged as merge_mode says, the head's affine map; each layer fed
     the reference's own output of the layer below, never Keras's. A training call's dropout masks are
-    the ones Keras drew in it (`recorded`, per LSTM)."""
+    the ones Keras drew in it (`recorded`, per LSTM). Besides the returned tensors, every direction's
+    h and c at every step (the trace the views show) are held against the reference's."""
     sequence = data.values.astype(np.float64)
     expected: list[np.ndarray] = []
-    for layer, config in zip(built.stack, built.configs):
+    traced: list[np.ndarray] = []
+    stepped: list[np.ndarray] = []
+    by_direction = {(p.layer, p.direction): p for p in parts}
+    for number, (layer, config) in enumerate(zip(built.stack, built.configs), start=1):
         results = []
         for direction, lstm in lstm_directions(layer):
             weights = {w.name: np.asarray(w.numpy()) for w in lstm.weights}
@@ -342,6 +347,10 @@ def _reference(
                 else bool(config["zero_output_for_mask"]),
             )
             results.append((direction, forward))
+            part = by_direction[(number, direction)]
+            for key in ("h", "c"):
+                traced.append(np.stack([getattr(step, key) for step in part.steps]))
+                stepped.append(np.stack([getattr(step, key) for step in forward.steps]))
         outputs = [r.sequence if config["return_sequences"] else r.last for _, r in results]
         if architecture.bidirectional and config["return_sequences"]:
             outputs[1] = outputs[1][:, ::-1]
@@ -353,7 +362,7 @@ def _reference(
         kernel, *bias = (np.asarray(w.numpy(), dtype=np.float64) for w in built.head.weights)
         affine = expected[0] @ kernel + (bias[0] if bias else 0.0)
         expected = [activation(architecture.dense.activation)(affine), *expected[1:]]
-    worst, ok = compare(tensors, expected)
+    worst, ok = compare([*tensors, *traced], [*expected, *stepped])
     return ReferenceCheck(worst, ok)
 
 

@@ -86,6 +86,21 @@ def _unroll(keras):
     tf.function(layer, input_signature=[tf.TensorSpec((None, None, 3))])(X)
 
 
+def _sequential(keras, *layers):
+    keras.Sequential([keras.Input((5, 3)), *layers])
+
+
+def _split_bidirectional(keras, after):
+    lstm = keras.layers.LSTM(2, return_sequences=after == "lstm")
+    head = keras.layers.LSTM(2) if after == "lstm" else keras.layers.Dense(1)
+    _sequential(keras, keras.layers.Bidirectional(lstm, merge_mode=None), head)
+
+
+def _states_stacked(keras, bidirectional):
+    lstm = keras.layers.LSTM(2, return_sequences=True, return_state=True)
+    _sequential(keras, keras.layers.Bidirectional(lstm) if bidirectional else lstm, keras.layers.LSTM(2))
+
+
 H = np.zeros((2, 4), "float32")
 NARROW = np.zeros((2, 3), "float32")
 
@@ -117,6 +132,22 @@ CASES: list[tuple[str, str, Callable[..., object], Callable[[Callable[[], object
     ("unknown_constraint", "kernel", lambda k: k.layers.LSTM(4, kernel_constraint="nonneg"), raised),
     ("seed_not_int", "string", lambda k: k.layers.LSTM(4, seed="x"), raised),
     ("unroll_unknown_length", "time axis None", _unroll, raised),
+    (
+        "bidirectional_same_direction",
+        "go_backwards inside",
+        lambda k: k.layers.Bidirectional(k.layers.LSTM(2, go_backwards=True)),
+        raised,
+    ),
+    (
+        "merge_mode_invalid",
+        "the string none",
+        lambda k: k.layers.Bidirectional(k.layers.LSTM(2), merge_mode="none"),
+        raised,
+    ),
+    ("two_tensors_into_one", "then Dense", lambda k: _split_bidirectional(k, "dense"), raised),
+    ("two_tensors_into_one", "then LSTM", lambda k: _split_bidirectional(k, "lstm"), raised),
+    ("states_into_next_layer", "LSTM", lambda k: _states_stacked(k, False), raised),
+    ("states_into_next_layer", "Bidirectional", lambda k: _states_stacked(k, True), raised),
     ("input_shape_argument", "input_shape", lambda k: k.layers.LSTM(4, input_shape=(5, 3)), warned),
     ("input_shape_argument", "input_dim", lambda k: k.layers.LSTM(4, input_dim=3), warned),
 ]

@@ -238,3 +238,65 @@ def test_model_keywords_are_checked_before_tensorflow():
         lstm_explorer.run(layers=[3, 0])
     with pytest.raises(UsageError, match="--merge-mode sum needs --bidirectional"):
         lstm_explorer.run(merge_mode="sum")
+
+
+def test_the_reference_notices_one_wrong_direction(monkeypatch):
+    """Every direction's steps are held against NumPy: a reference off in the backward half alone fails."""
+    from lstm_explorer import network
+
+    real = network.lstm_forward
+
+    def off_backwards(*args, **kwargs):
+        forward = real(*args, **kwargs)
+        if kwargs["go_backwards"]:
+            for step in forward.steps:
+                step.h[...] += 1e-3
+        return forward
+
+    monkeypatch.setattr(network, "lstm_forward", off_backwards)
+    run = lstm_explorer.run(effects=False, layers="3,2", bidirectional=True)
+    assert not run.reference.ok and run.reference.max_abs_diff == pytest.approx(1e-3, rel=1e-3)
+
+
+@pytest.mark.parametrize("keywords", [dict(go_backwards=True), dict(lengths="10,6", batch=2, go_backwards=True)])
+def test_a_go_backwards_stack_equals_keras(keras, keywords):
+    """Each layer of a go_backwards stack reads its input backwards and hands on its outputs in the
+    order it read them, so the layers alternate direction; the tool's stack is Keras's."""
+    run = lstm_explorer.run(effects=False, layers="3,2", return_sequences=True, **keywords)
+    x, mask = run.input.values, run.input.mask
+    lower = keras.layers.LSTM(3, return_sequences=True, go_backwards=True)
+    upper = keras.layers.LSTM(2, return_sequences=True, go_backwards=True)
+    below = lower(x) if mask is None else lower(x, mask=mask)
+    upper(below) if mask is None else upper(below, mask=mask)
+    lower.set_weights([w.values for w in run.weights[:3]])
+    upper.set_weights([w.values for w in run.weights[3:]])
+    below = lower(x) if mask is None else lower(x, mask=mask)
+    expected = upper(below) if mask is None else upper(below, mask=mask)
+    np.testing.assert_allclose(run.outputs[0].values, np.asarray(expected), rtol=1e-6, atol=1e-6)
+    assert run.reference.ok
+
+
+def test_a_masked_bidirectional_sequence_is_zero_at_padded_steps():
+    """Bidirectional sets zero_output_for_mask to return_sequences on both halves (bidirectional.py)."""
+    run = lstm_explorer.run(effects=False, bidirectional=True, return_sequences=True, lengths="10,6", batch=2)
+    padded = ~run.input.mask
+    assert np.all(run.outputs[0].values[padded] == 0)
+    assert set(run.mask_outcomes[padded]) == {"zeros"}
+    assert run.reference.ok
+
+
+def test_trace_json_names_the_lstm_it_stepped_through(invoke, keras):
+    import json
+
+    result = invoke("trace", "--bidirectional", "--direction", "backward", "--sample", "1", "--batch", "2", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["traced"] == {"layer": 1, "direction": "backward", "path": "bidirectional/backward_lstm"}
+    assert [step["t"] for step in document["steps"]] == list(range(9, -1, -1))
+    x = np.asarray(document["input"]["values"], dtype=np.float32)
+    weights = [np.asarray(w["values"], dtype=np.float32) for w in document["weights"][3:6]]
+    plain = keras.layers.LSTM(3, return_sequences=True, go_backwards=True)
+    plain(x)
+    plain.set_weights(weights)
+    expected = np.asarray(plain(x))[1]
+    np.testing.assert_allclose([step["h"] for step in document["steps"]], expected, rtol=1e-6, atol=1e-6)
