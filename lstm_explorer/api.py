@@ -13,10 +13,11 @@ command prints with `--json`. The command line is one client of this module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +39,10 @@ from lstm_explorer.explanations import Explanation
 from lstm_explorer.inputs import InputData
 from lstm_explorer.language import current, say, speaking
 
+if TYPE_CHECKING:
+    from lstm_explorer.from_code import FromCode
+    from lstm_explorer.saved import Saved
+
 MAX_RANDOM_SEED = 2**32 - 1
 InputSource = str | Path | np.ndarray | None
 MaskSource = str | Path | np.ndarray | None
@@ -55,6 +60,12 @@ class Prepared:
     bound: int | None
     json_output: bool = False
     architecture: Architecture = Architecture()
+    # A layer read from a model file: its trained weights and where it came from.
+    weights: list[np.ndarray] | None = None
+    origin: str | None = None
+    # The input as the model file's first layer takes it, before the layers in front of the LSTM.
+    model_input: np.ndarray | None = None
+    notes: tuple[str, ...] = ()
 
     def check_memory(
         self, config: LSTMConfig, *, trace: bool = True, effects: bool = False, what: str | None = None
@@ -116,26 +127,45 @@ def prepare(
     initial_h: StateInput = None,
     initial_c: StateInput = None,
     architecture: Architecture | None = None,
+    source: Source | None = None,
 ) -> Prepared:
-    """Validate the input options and check the memory estimate before TensorFlow is loaded or the input made."""
+    """Validate the input options and check the memory estimate before TensorFlow is loaded or the input made.
+
+    With a layer from a model file, the input is the model's (its sizes by default) and the layer
+    reads what the model's layers before it make of it. Pasted code gives the sizes and the mask value
+    it fixes, unless given here."""
+    saved = None if source is None else source.saved
+    code = None if source is None else source.code
     shape_of_model = Architecture() if architecture is None else architecture
     if not shape_of_model.single and (initial_h is not None or initial_c is not None):
         raise UsageError(say("model.initial_state_unsupported"))
     if isinstance(random_seed, bool) or not isinstance(random_seed, int) or not 0 <= random_seed <= MAX_RANDOM_SEED:
         raise UsageError(say("inputs.random_seed_range", largest=MAX_RANDOM_SEED, value=shorten(str(random_seed))))
     bound = limits.parse_bound(max_memory)
+    if code is not None and input is None and batch is None and timesteps is None and features is None:
+        batch, timesteps, features = (code.sizes.get(name) for name in ("batch", "timesteps", "features"))
+    if code is not None and mask_value is None:
+        found = code.arguments.get("mask_value")
+        mask_value = None if found is None else float(found)  # type: ignore[arg-type]
     sizes = {"--batch": batch, "--timesteps": timesteps, "--features": features}
     given = [flag for flag, size in sizes.items() if size is not None]
     if input is not None and given:
         raise UsageError(say("inputs.input_with_sizes", flags=say("inputs.list_separator").join(given)))
     data = _load(input, bound)
+    if saved is not None and data is None:
+        _, length, width = saved.input_shape
+        timesteps = timesteps if timesteps is not None or length is None else length
+        features = features if features is not None else width
     shape = data.values.shape if data is not None else inputs.generated_shape(batch, timesteps, features)
     check_memory(config, shape, bound, json_output, trace=trace, effects=effects, architecture=shape_of_model)
     if data is None:
-        data = inputs.generated(*shape) if given else inputs.tutorial_sample()
+        data = inputs.generated(*shape) if given or saved is not None else inputs.tutorial_sample()
     if scale:
         data = inputs.scaled(data)
     data = _masked(data, lengths=lengths, padding=padding, mask=mask, mask_value=mask_value, bound=bound)
+    model_input = None if saved is None else data.values
+    if saved is not None:
+        data = _through_model(data, saved)
     if initial_h is not None or initial_c is not None:
         from lstm_explorer import states
 
@@ -144,7 +174,28 @@ def prepare(
             states.parse(which, raw, batch, config.units, bound) for which, raw in (("h", initial_h), ("c", initial_c))
         )
         data = replace(data, initial_h=h, initial_c=c)
-    return Prepared(config, data, random_seed, training, bound, json_output, shape_of_model)
+    weights = None if saved is None else saved.weights
+    origin, notes = (None, ()) if source is None else (source.origin, source.notes)
+    return Prepared(
+        config, data, random_seed, training, bound, json_output, shape_of_model, weights, origin, model_input, notes
+    )
+
+
+def _through_model(data: InputData, saved: Saved) -> InputData:
+    """The sequence the chosen layer reads: the input, through the model's layers before it."""
+    x = data.values
+    expected = saved.input_shape[1:]
+    if len(expected) != 2 or any(want is not None and want != got for want, got in zip(expected, x.shape[1:])):
+        raise UsageError(
+            say("saved.input_shape", shape=tuple(x.shape), expected=tuple(saved.input_shape), path=saved.path.name)
+        )
+    read = saved.lstm_input(x).astype(np.float32)
+    if data.mask is not None and data.mask.shape != read.shape[:2]:
+        raise UsageError(say("saved.mask_shape", mask=tuple(data.mask.shape), shape=tuple(read.shape)))
+    if read.shape == x.shape and np.array_equal(read, x):
+        return data
+    source = say("saved.input_through", source=data.source, layer=saved.layer.name)
+    return replace(data, values=read, source=source)
 
 
 def _masked(
@@ -322,21 +373,27 @@ def _engine_run(
         verbose=verbose,
         demonstrations=demonstrations,
         trace_sample=trace_sample,
+        weights=prepared.weights,
+        origin=prepared.origin,
     )
     if prepared.architecture.single:
         from lstm_explorer import engine
 
-        return engine.run(prepared.config, prepared.data, **common)
-    from lstm_explorer import network
+        result = engine.run(prepared.config, prepared.data, **common)
+    else:
+        from lstm_explorer import network
 
-    return network.run(prepared.config, prepared.architecture, prepared.data, traced=traced, **common)
+        result = network.run(prepared.config, prepared.architecture, prepared.data, traced=traced, **common)
+    return replace(result, notes=[*prepared.notes, *result.notes]) if prepared.notes else result
 
 
 def run(
     input: InputSource = None,
     *,
     effects: bool | Iterable[str] | None = None,
-    layer: int = 1,
+    model: str | Path | None = None,
+    from_code: str | None = None,
+    layer: int | str | None = None,
     direction: str = "forward",
     batch: int | None = None,
     timesteps: int | None = None,
@@ -364,10 +421,14 @@ def run(
     `lang` ("en" or "zh", as every function here takes it): the language of the result's sentences
     and of any error, English unless a caller is already speaking another. In a model of several
     LSTMs, `layer` and `direction` choose the one whose steps the heatmap and the plot show.
+    `model`: a .keras or .h5 file whose LSTM layer (`layer`: its name or number, when it has
+    several) is explored with its trained weights, on the input as the model's layers before it
+    hand it on; arguments given here override the layer's own.
     """
     with speaking(current() if lang is None else lang):
-        config, architecture = model_configuration(arguments)
-        traced = check_traced(architecture, config, layer, direction)
+        given, source = source_of(arguments, model, layer, from_code)
+        config, architecture = model_configuration(given)
+        traced = check_traced(architecture, config, 1 if source.saved or layer is None else layer, direction)
         demonstrations = demonstrations_for(config, effects)
         prepared = prepare(
             config,
@@ -388,6 +449,7 @@ def run(
             json_output=json_output,
             effects=bool(demonstrations),
             architecture=architecture,
+            source=source,
         )
         return Run(_engine_run(prepared, verbose=verbose, demonstrations=demonstrations, traced=traced))
 
@@ -396,7 +458,9 @@ def trace(
     input: InputSource = None,
     *,
     sample: int = 0,
-    layer: int = 1,
+    model: str | Path | None = None,
+    from_code: str | None = None,
+    layer: int | str | None = None,
     direction: str = "forward",
     batch: int | None = None,
     timesteps: int | None = None,
@@ -419,10 +483,12 @@ def trace(
     """Step one sample of the input through the cell: every gate's pre-activation and value, c and h.
 
     In a model of several LSTM layers or a Bidirectional one, `layer` (from 1 at the bottom) and
-    `direction` ("forward" or "backward") choose the LSTM stepped through."""
+    `direction` ("forward" or "backward") choose the LSTM stepped through; with `model`, `layer`
+    picks the file's LSTM layer (see `run`)."""
     with speaking(current() if lang is None else lang):
-        config, architecture = model_configuration(arguments)
-        traced = check_traced(architecture, config, layer, direction)
+        given, source = source_of(arguments, model, layer, from_code)
+        config, architecture = model_configuration(given)
+        traced = check_traced(architecture, config, 1 if source.saved or layer is None else layer, direction)
         prepared = prepare(
             config,
             input=input,
@@ -441,14 +507,79 @@ def trace(
             initial_c=initial_c,
             json_output=json_output,
             architecture=architecture,
+            source=source,
         )
         check_sample(prepared, sample)
         return Trace(_engine_run(prepared, verbose=verbose, trace_sample=sample, traced=traced))
 
 
-def check_traced(architecture: Architecture, config: LSTMConfig, layer: int, direction: str) -> tuple[int, str]:
+@dataclass(frozen=True)
+class Source:
+    """Where the layer comes from besides flags: a model file's layer, or pasted code."""
+
+    saved: Saved | None = None
+    code: FromCode | None = None
+
+    @property
+    def origin(self) -> str | None:
+        if self.saved is not None:
+            return self.saved.origin
+        if self.code is not None:
+            uncommented = re.sub(r"#[^\n]*", "", self.code.text)
+            return say("from_code_view.origin", code=shorten(" ".join(uncommented.split()), 160))
+        return None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if self.saved is not None:
+            return tuple(self.saved.notes)
+        if self.code is not None:
+            return (*self.code.translations, say("from_code_view.command", command=self.code.command()))
+        return ()
+
+
+def source_of(
+    arguments: Mapping[str, object], model: str | Path | None, layer: int | str | None, from_code: str | None
+) -> tuple[dict[str, object], Source]:
+    """The layer's arguments from a model file's layer or from pasted code, under the ones given
+    here, which override them; without either, the arguments as given. Code is read before
+    TensorFlow loads; a file needs Keras."""
+    if from_code is not None and model is not None:
+        raise UsageError(say("from_code_view.with_model"))
+    if from_code is not None:
+        from lstm_explorer.from_code import RUN_KEYWORDS, read
+
+        code = read(from_code)
+        merged = {**code.arguments, **arguments}
+        return {k: v for k, v in merged.items() if k not in RUN_KEYWORDS}, Source(code=code)
+    merged, saved = model_source(arguments, model, layer)
+    return merged, Source(saved=saved)
+
+
+def model_source(
+    arguments: Mapping[str, object], model: str | Path | None, layer: int | str | None
+) -> tuple[dict[str, object], Saved | None]:
+    """With a model file, the chosen layer's arguments (those that differ from Keras's defaults) under
+    the ones given here, which override them; without one, the arguments as given."""
+    if model is None:
+        return dict(arguments), None
+    from lstm_explorer import saved as saved_model
+
+    path = saved_model.checked_path(model)
+    from lstm_explorer.quiet import muted
+
+    with muted(False):
+        opened = saved_model.open_model(path, layer)
+    defaults = {a.name: a.keras_default for a in ARGUMENTS}
+    kept = {name: value for name, value in opened.arguments.items() if defaults.get(name, not value) != value}
+    return {**kept, **arguments}, opened
+
+
+def check_traced(architecture: Architecture, config: LSTMConfig, layer: int | str, direction: str) -> tuple[int, str]:
     """The LSTM `trace --layer K --direction D` asks for, when the model has it."""
     count = len(architecture.units(config))
+    if isinstance(layer, str) and layer.strip().isdigit():
+        layer = int(layer)
     if isinstance(layer, bool) or not isinstance(layer, int) or not 1 <= layer <= count:
         raise UsageError(say("model.layer_range", layer=shorten(str(layer)), count=count))
     chosen = str(direction).strip().lower()
@@ -470,6 +601,9 @@ def vary(
     values: Iterable[object] | None = None,
     input: InputSource = None,
     *,
+    model: str | Path | None = None,
+    from_code: str | None = None,
+    layer: int | str | None = None,
     batch: int | None = None,
     timesteps: int | None = None,
     features: int | None = None,
@@ -494,12 +628,15 @@ def vary(
     Values may be Python values (2, True, "relu") or text as typed on a command line ("2", "true");
     booleans, use_cudnn, implementation and the activations have default values to try. Every layer
     is built from the same seed and, where the weight shapes allow and the argument does not itself
-    decide the weights, starts from the first layer's weights.
+    decide the weights, starts from the first layer's weights; with `model`, from the trained ones.
     """
     with speaking(current() if lang is None else lang):
         from lstm_explorer import engine
 
-        config, architecture = model_configuration(arguments)
+        if layer is not None and model is None:
+            raise UsageError(say("saved.layer_without_model", command="vary"))
+        merged, source = source_of(arguments, model, layer, from_code)
+        config, architecture = model_configuration(merged)
         options: dict[str, Any] = dict(
             input=input,
             batch=batch,
@@ -517,13 +654,14 @@ def vary(
             json_output=json_output,
             trace=False,
             architecture=architecture,
+            source=source,
         )
         prepared = prepare(config, padding=padding, **options)
         name = argument.strip().lstrip("-").replace("-", "_").lower()
         if name == "padding":
             return _vary_padding(prepared, options, values, verbose, progress)
         if name in MODEL_VARIED:
-            return _vary_model(name, prepared, arguments, values, verbose, progress)
+            return _vary_model(name, prepared, merged, values, verbose, progress)
         target = lookup(argument)
         if target is None:
             from lstm_explorer.explanations import resolve
@@ -559,6 +697,7 @@ def vary(
             prepared.data,
             random_seed=prepared.random_seed,
             share_weights=share,
+            weights=prepared.weights if share else None,
             training=prepared.training,
             verbose=verbose,
             progress=_counter(progress, len(configs)),
@@ -623,6 +762,7 @@ def _vary_model(
         prepared.data,
         random_seed=prepared.random_seed,
         share_weights=True,
+        weights=prepared.weights,
         training=prepared.training,
         verbose=verbose,
         progress=_counter(progress, len(labels)),
@@ -650,6 +790,7 @@ def _vary_padding(
         prepared.data,
         random_seed=prepared.random_seed,
         share_weights=True,
+        weights=prepared.weights,
         training=prepared.training,
         verbose=verbose,
         progress=_counter(progress, len(labels)),
@@ -662,6 +803,9 @@ def export(
     input: InputSource = None,
     *,
     framework: str = "keras",
+    model: str | Path | None = None,
+    from_code: str | None = None,
+    layer: int | str | None = None,
     batch: int | None = None,
     timesteps: int | None = None,
     features: int | None = None,
@@ -687,7 +831,12 @@ def export(
         choice = framework.strip().lower()
         if choice not in ("keras", "torch"):
             raise UsageError(say("inputs.framework_invalid", value=shorten(framework)))
-        config, architecture = model_configuration(arguments)
+        if layer is not None and model is None:
+            raise UsageError(say("saved.layer_without_model", command="code"))
+        if model is not None and choice == "keras" and arguments:
+            raise UsageError(say("saved.code_as_saved", flags=", ".join(sorted(arguments))))
+        given, source = source_of(arguments, model, layer, from_code)
+        config, architecture = model_configuration(given)
         prepared = prepare(
             config,
             input=input,
@@ -706,12 +855,15 @@ def export(
             initial_c=initial_c,
             trace=choice == "torch",
             architecture=architecture,
+            source=source,
         )
         from lstm_explorer.network import output_names
 
         # The top LSTM's configuration decides the names; for one plain layer it is `config` itself.
         names = output_names(architecture.layer_configs(config)[-1], architecture)
         data = prepared.data
+        if choice == "keras" and source.saved is not None and prepared.model_input is not None:
+            return scripts.saved_model_script(source.saved.path, source.saved.layer.name, prepared.model_input, names)
         if choice == "keras" and not architecture.single:
             seed, training = prepared.random_seed, prepared.training
             return scripts.model_keras_script(

@@ -117,6 +117,23 @@ def _shared_parameters() -> list[inspect.Parameter]:
     """Input and output flags every model-building command takes, besides the LSTM's own."""
     io = Panel.IO.value
     return [
+        *(
+            _keyword(
+                name,
+                Annotated[
+                    Optional[str],
+                    typer.Option(
+                        "--" + name.replace("_", "-"),
+                        metavar=metavar,
+                        rich_help_panel=Panel.MODEL.value,
+                        show_default=False,
+                        help=english(f"help.option.{name}"),
+                    ),
+                ],
+                None,
+            )
+            for name, metavar in (("model", "FILE.keras"), ("from_code", "CODE|FILE.py"))
+        ),
         _keyword(
             "input_path",
             Annotated[
@@ -338,6 +355,8 @@ def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
         "mask_value": options["mask_value"],
         "initial_h": options["initial_h"],
         "initial_c": options["initial_c"],
+        "model": options["model"],
+        "from_code": options["from_code"],
         "verbose": options["verbose"] or options["debug"],
     }
     arguments = {a.name: options[a.name] for a in ARGUMENTS if a.name in explicit}
@@ -376,7 +395,12 @@ app = typer.Typer(
 
 
 # Which LSTM of a model `trace`, the run's heatmap and --plot show.
-LayerOption = Annotated[int, typer.Option(help=english("help.option.layer"), rich_help_panel=Panel.MODEL.value)]
+LayerOption = Annotated[
+    Optional[str],
+    typer.Option(
+        help=english("help.option.layer"), metavar="K|NAME", rich_help_panel=Panel.MODEL.value, show_default=False
+    ),
+]
 DirectionOption = Annotated[
     str,
     typer.Option(
@@ -405,7 +429,7 @@ def run_command(
             show_default=False,
         ),
     ] = None,
-    layer: LayerOption = 1,
+    layer: LayerOption = None,
     direction: DirectionOption = "forward",
     **options: Any,
 ) -> None:
@@ -461,6 +485,7 @@ def vary(
         Optional[list[str]],
         typer.Argument(help=english("help.option.values"), metavar="VALUES...", show_default=False),
     ] = None,
+    layer: LayerOption = None,
     **options: Any,
 ) -> None:
     from rich.progress import Progress
@@ -477,6 +502,7 @@ def vary(
         swept = api.vary(
             argument,
             values,
+            layer=layer,
             json_output=asked.json_output,
             **asked.options,
             **asked.arguments,
@@ -504,12 +530,13 @@ def code(
         str,
         typer.Option(help=english("help.option.framework"), rich_help_panel=IO),
     ] = "keras",
+    layer: LayerOption = None,
     **options: Any,
 ) -> None:
     from lstm_explorer import api
 
     asked = request(ctx, options)
-    asked.deliver(api.export(framework=framework, **asked.options, **asked.arguments))
+    asked.deliver(api.export(framework=framework, layer=layer, **asked.options, **asked.arguments))
 
 
 @app.command(cls=ExplorerCommand, help=english("help.command.trace"))
@@ -521,18 +548,17 @@ def trace(
         Optional[int],
         typer.Option(help=english("help.option.unit"), rich_help_panel=IO, show_default=False),
     ] = None,
-    layer: LayerOption = 1,
+    layer: LayerOption = None,
     direction: DirectionOption = "forward",
     **options: Any,
 ) -> None:
     from lstm_explorer import api
 
     asked = request(ctx, options)
-    config, architecture = api.model_configuration(asked.arguments)
-    layer_number, _ = api.check_traced(architecture, config, layer, direction)
-    units = architecture.units(config)[layer_number - 1]
-    if unit is not None and not 0 <= unit < units:
-        raise UsageError(say("cli.unit_range", last=units - 1, units=units, unit=unit))
+    if asked.options["model"] is None and asked.options["from_code"] is None:
+        config, architecture = api.model_configuration(asked.arguments)
+        layer_number, _ = api.check_traced(architecture, config, 1 if layer is None else layer, direction)
+        _check_unit(unit, architecture.units(config)[layer_number - 1])
     traced = api.trace(
         sample=sample,
         layer=layer,
@@ -541,6 +567,8 @@ def trace(
         **asked.options,
         **asked.arguments,
     )
+    units = traced.result.traced_units
+    _check_unit(unit, units)
     if asked.json_output:
         from lstm_explorer.render.json_view import json_text
 
@@ -551,6 +579,11 @@ def trace(
     asked.deliver(
         draw=lambda console: render_trace(traced.result, list(range(units)) if unit is None else [unit], console)
     )
+
+
+def _check_unit(unit: int | None, units: int) -> None:
+    if unit is not None and not 0 <= unit < units:
+        raise UsageError(say("cli.unit_range", last=units - 1, units=units, unit=unit))
 
 
 app.command(**EXPLAIN)(explain)  # type: ignore[arg-type]

@@ -132,6 +132,8 @@ class RunResult:
     layers: list[LayerRow] = field(default_factory=list)
     parts: list[LSTMPart] = field(default_factory=list)
     traced: tuple[int, str] = (1, "forward")
+    # Where the layer came from when not from flags: a model file and its layer, or pasted code.
+    origin: str | None = None
 
     @property
     def traced_part(self) -> LSTMPart | None:
@@ -265,6 +267,8 @@ def run(
     verbose: bool = False,
     demonstrations: frozenset[str] = frozenset(),
     trace_sample: int = 0,
+    weights: list[np.ndarray] | None = None,
+    origin: str | None = None,
 ) -> RunResult:
     """Build a one-layer model with the input's full shape (batch included) and call it once.
 
@@ -275,20 +279,20 @@ def run(
         checkpoint.reached("import")
         keras, tf = _import_keras()
         x = data.values
-        layer, model, kwargs = _build(keras, tf, config, data, random_seed, training)
+        layer, model, kwargs = _build(keras, tf, config, data, random_seed, training, weights)
         state = initial_state(keras, data, config.units)
         masks = _record_dropout_masks(layer.cell) if training else {}
         loop = _record_loop(layer)
         tensors = _call(model, feed(model, x, data.mask, state), training)
         checkpoint.reached("call")
         outputs = _name_outputs(config, tensors)
-        weights = [NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy())) for w in layer.weights]
+        named = [NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy())) for w in layer.weights]
         steps = trace_steps(keras, layer, x, masks, data.mask, state)
         return RunResult(
             config=config,
             input=data,
             outputs=outputs,
-            weights=weights,
+            weights=named,
             layer_name=layer.name,
             input_shape=tuple(model.inputs[0].shape),
             output_shapes=[tuple(t.shape) for t in model.outputs],
@@ -311,6 +315,7 @@ def run(
             if data.mask is None
             else outcomes(data.mask, bool(layer.go_backwards), bool(layer.zero_output_for_mask)),
             initial_state=state,
+            origin=origin,
         )
 
 
@@ -442,6 +447,7 @@ def sweep(
     progress: Any = None,
     row_data: list[InputData] | None = None,
     architectures: list[Architecture] | None = None,
+    weights: list[np.ndarray] | None = None,
 ) -> list[SweepRow]:
     """Build and call one layer per configuration, all from the same seed.
 
@@ -450,11 +456,12 @@ def sweep(
     becomes a row with its error rather than ending the sweep. `row_data` gives each row its own
     input (`vary padding`: the same lengths padded the other way), and `architectures` its own model
     (`vary merge_mode`, `layers`, `bidirectional`, `dense`), whose weights are shared likewise.
+    `weights` (a layer's trained ones) are what every row starts from where the shapes allow.
     """
     rows: list[SweepRow] = []
     with muted(verbose):
         keras, tf = _import_keras()
-        first_weights: list[np.ndarray] | None = None
+        first_weights: list[np.ndarray] | None = weights
         first_outputs: list[np.ndarray] | None = None
         for row, (label, config) in enumerate(configs):
             row_input = data if row_data is None else row_data[row]
@@ -482,8 +489,10 @@ def sweep(
             finally:
                 if progress is not None:
                     progress()
+            if first_outputs is None:
+                first_outputs = tensors
             if first_weights is None:
-                first_weights, first_outputs, shared = layer.get_weights(), tensors, share_weights
+                first_weights, shared = layer.get_weights(), share_weights
             diff = None
             if first_outputs is not None and first_outputs[0].shape == tensors[0].shape:
                 diff = float(np.max(np.abs(tensors[0].astype(np.float64) - first_outputs[0])))

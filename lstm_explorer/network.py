@@ -168,6 +168,8 @@ def run(
     demonstrations: frozenset[str] = frozenset(),
     trace_sample: int = 0,
     traced: tuple[int, str] = (1, "forward"),
+    weights: list[np.ndarray] | None = None,
+    origin: str | None = None,
 ) -> RunResult:
     """Build the model, call it once (through the probe), trace every LSTM direction, check the
     whole model against NumPy, and demonstrate on the first LSTM alone with its weights."""
@@ -176,6 +178,8 @@ def run(
         keras, tf = _import_keras()
         x = data.values
         built = build(keras, tf, config, architecture, data, random_seed, training)
+        if weights is not None:
+            built.model.set_weights(weights)
         recorded = {
             id(lstm): _record_dropout_masks(lstm.cell) if training else {}
             for layer in built.stack
@@ -216,6 +220,7 @@ def run(
             layers=_rows(built, architecture, names),
             parts=parts,
             traced=traced,
+            origin=origin,
         )
 
 

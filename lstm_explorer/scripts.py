@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -453,4 +454,25 @@ with torch.no_grad():
 {flip}out, (h_n, c_n) = lstm(x)
 {body}for name, value in [{pairs}]:
     print(json.dumps({{"name": name, "shape": list(value.shape), "values": value.detach().numpy().tolist()}}))
+'''
+
+
+def saved_model_script(path: Path, layer: str, values: np.ndarray, output_names: list[str]) -> str:
+    """A Keras 3 script that loads the model file as the tool does and prints the chosen layer's
+    outputs on the same input: the tool's numbers, from the file's own layers."""
+    return f'''"""{say("code.saved_docstring", path=path.name, layer=layer)}"""
+import json
+
+import numpy as np
+import keras
+
+# {say("code.saved_safe_mode_comment")}
+model = keras.saving.load_model({str(path)!r}, compile=False, safe_mode=True)
+layer = model.get_layer({layer!r})
+x = {input_expression(values)}
+probe = keras.Model(model.inputs, layer.output)  # {say("code.saved_probe_comment")}
+outputs = probe(x, training=False)
+outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+for name, value in zip({output_names!r}, outputs):
+    print(json.dumps({{"name": name, "shape": list(value.shape), "values": np.asarray(value).tolist()}}))
 '''

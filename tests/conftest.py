@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import pickle
@@ -162,6 +163,10 @@ def bad_input_files(tmp: Path) -> dict[str, Path]:
             "no_suffix": "data",
             "npz_as_npy": "archive.npy",
             "unicode_missing": "données manquantes.csv",
+            "not_a_model": "notes.keras",
+            "no_lstm": "dense.keras",
+            "lambda_model": "lambda.keras",
+            "lstm_model": "lstm.keras",
         }.items()
     }
     files["dir"].mkdir()
@@ -198,4 +203,30 @@ def bad_input_files(tmp: Path) -> dict[str, Path]:
         handle.truncate(2**30)
     files["good"].write_text("[[1, 2], [3, 4]]")
     files["existing"].write_text("keep me")
+    files["not_a_model"].write_text("hello")
+    for name, content in _saved_models().items():
+        files[name].write_bytes(content)
     return files
+
+
+@functools.cache
+def _saved_models() -> dict[str, bytes]:
+    """Saved models for --model's bad-input cases, built once: one without an LSTM, one with a
+    Lambda layer (refused by safe mode), one LSTM model taking (10, 2)."""
+    import tempfile
+
+    import keras
+
+    layers = keras.layers
+    models = {
+        "no_lstm": keras.Sequential([keras.Input((10, 2)), layers.Dense(1)]),
+        "lambda_model": keras.Sequential([keras.Input((10, 2)), layers.Lambda(lambda t: t * 2), layers.LSTM(2)]),
+        "lstm_model": keras.Sequential([keras.Input((10, 2)), layers.LSTM(2)]),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        saved = {}
+        for name, model in models.items():
+            path = Path(folder) / f"{name}.keras"
+            model.save(path)
+            saved[name] = path.read_bytes()
+    return saved

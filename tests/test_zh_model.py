@@ -1,5 +1,6 @@
-"""The LSTM in a model, in Chinese: the same numbers as in English, no English prose left, every
-refusal in Chinese, and every template of [messages.model] shown at least once."""
+"""The LSTM in a model and a layer from a model file, in Chinese: the same numbers as in English, no
+English prose left, every refusal in Chinese, and every template of [messages.model] and
+[messages.saved] and [messages.from_code_view] shown at least once."""
 
 from __future__ import annotations
 
@@ -109,6 +110,77 @@ def test_model_refusals_in_chinese(invoke, args, status, message):
         assert untranslated(result.stderr.replace("Error:", "").replace("错误：", "")) == []
 
 
+@pytest.fixture(scope="module")
+def files(keras, tmp_path_factory):
+    """A model with two LSTMs behind a Dense layer, one with none, one with a Lambda, one not a model."""
+    folder = tmp_path_factory.mktemp("zh_models")
+    layers = keras.layers
+    keras.utils.set_random_seed(1)
+    made = {
+        "two": keras.Sequential(
+            [keras.Input((10, 2)), layers.Dense(3, name="front"), layers.LSTM(3, return_sequences=True), layers.LSTM(2)]
+        ),
+        "none": keras.Sequential([keras.Input((10, 2)), layers.Dense(1)]),
+        "lambda": keras.Sequential([keras.Input((10, 2)), layers.Lambda(lambda t: t + 1), layers.LSTM(2)]),
+        "flat": keras.Sequential([keras.Input((4,)), layers.Dense(1)]),
+        "conv": keras.Sequential([keras.Input((10, 2)), layers.Conv1D(3, 3), layers.LSTM(2)]),
+    }
+    paths = {}
+    for name, model in made.items():
+        paths[name] = folder / f"{name}.keras"
+        model.save(paths[name])
+    paths["text"] = folder / "text.keras"
+    paths["text"].write_text("not a model")
+    paths["txt"] = folder / "model.txt"
+    paths["txt"].write_text("not a model")
+    return paths
+
+
+def test_a_layer_from_a_file_reads_in_chinese(files):
+    english, chinese = (_page(lang, _run_page, effects=False, model=files["two"], layer="2") for lang in ("en", "zh"))
+    assert NUMBER.findall(chinese) == NUMBER.findall(english)
+    page = _without_keras_words(_page("zh", _run_page, model=files["two"], layer="1"))
+    assert [run for run in _english_left(page) if not LABELS.fullmatch(run)] == []
+    assert "层来自 " in page and "经过模型中" in page
+
+
+def test_pasted_code_reads_in_chinese():
+    call = "keras.layers.LSTM(4, return_sequences=True, input_shape=(5, 2))"
+    english, chinese = (_page(lang, _run_page, effects=False, from_code=call) for lang in ("en", "zh"))
+    assert NUMBER.findall(chinese) == NUMBER.findall(english)
+    assert "层来自 代码：keras.layers.LSTM(4" in chinese and "等同于：lstm-explore --units 4" in chinese
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["--from-code", "LSTM(3)", "--model", "{two}"], 2, "--from-code 与 --model 都在给出层"),
+        (["--model", "{missing}"], 2, "没有这个文件"),
+        (["--model", "{folder}"], 2, "是一个目录"),
+        (["--model", "{txt}"], 2, "保存的 Keras 模型以"),
+        (["--model", "{two}"], 2, "模型有 2 个 LSTM 层"),
+        (["--model", "{two}", "--layer", "x"], 2, "模型中没有这个 LSTM 层"),
+        (["--model", "{none}"], 2, "模型中没有 LSTM 层"),
+        (["--model", "{flat}"], 2, "本工具只提供一个形状为"),
+        (["--model", "{lambda}"], 1, "Keras 在安全模式下拒绝加载它"),
+        (["--model", "{text}"], 1, "Keras 无法把它作为模型加载"),
+        (["--model", "{two}", "--layer", "1", "--features", "3"], 2, "不符合"),
+        (["--model", "{conv}", "--mask", "{mask}"], 2, "填充掩码的形状是"),
+        (["vary", "units", "--layer", "2"], 2, "vary --layer 用于选择 --model 文件中的 LSTM 层"),
+        (["code", "--model", "{two}", "--layer", "1", "--units", "4"], 2, "code --model 按文件中保存的样子写出该层"),
+    ],
+)
+def test_model_file_refusals_in_chinese(invoke, files, tmp_path, args, status, message):
+    import numpy as np
+
+    np.save(tmp_path / "mask.npy", np.ones((1, 10), dtype=bool))
+    places = {**{k: str(v) for k, v in files.items()}, "missing": str(tmp_path / "gone.keras")}
+    places |= {"folder": str(tmp_path), "mask": str(tmp_path / "mask.npy")}
+    result = invoke("--lang", "zh", *[a.format(**places) if a.startswith("{") else a for a in args])
+    assert result.exit_code == status, result.output
+    assert message in result.stderr
+
+
 def test_every_model_template_was_shown():
     others = {
         name
@@ -117,5 +189,5 @@ def test_every_model_template_was_shown():
     }
     if not others <= RAN:
         pytest.skip("needs the whole module to have run")
-    wanted = {("zh", key) for key in messages("en") if key.startswith("model.")}
+    wanted = {("zh", key) for key in messages("en") if key.startswith(("model.", "saved.", "from_code_view."))}
     assert wanted - SHOWN == set()

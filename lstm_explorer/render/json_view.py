@@ -166,6 +166,7 @@ def to_document(result: RunResult) -> dict[str, object]:
             "input_shape": list(result.input_shape),
             "output_shapes": [list(s) for s in result.output_shapes],
         },
+        "source": result.origin,
         "model": _model_document(result),
         "layers": _layers_document(result),
         "training": result.training,

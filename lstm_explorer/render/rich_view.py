@@ -531,6 +531,8 @@ def header(result: RunResult, console: Console) -> None:
         mode=mode,
     )
     console.print(versions, highlight=False)
+    if result.origin is not None:
+        console.print(Text(say("model.origin_label"), style="bold") + Text(result.origin), highlight=False)
     for note in result.notes:
         console.print(Text(say("run.note_label"), style="bold yellow") + Text(note))
 
