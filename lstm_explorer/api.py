@@ -351,11 +351,15 @@ class Vary:
     random_seed: int
     shared: bool
     training: bool
+    # A model file's layer or pasted code the rows start from; their trained weights, for a file.
+    origin: str | None = None
+    trained: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         from lstm_explorer.render.json_view import finite, vary_document
 
-        return finite(vary_document(self.argument, self.rows, self.random_seed, self.shared, self.training))
+        document = vary_document(self.argument, self.rows, self.random_seed, self.shared, self.training)
+        return finite({**document, "source": self.origin})
 
 
 def _engine_run(
@@ -552,8 +556,17 @@ def source_of(
         code = read(from_code)
         merged = {**code.arguments, **arguments}
         return {k: v for k, v in merged.items() if k not in RUN_KEYWORDS}, Source(code=code)
+    if model is not None:
+        reshaping = sorted(set(arguments) & set(RESHAPING))
+        if reshaping:
+            flags = ", ".join("--" + name.replace("_", "-") for name in reshaping)
+            raise UsageError(say("saved.flags_change_weights", flags=flags))
     merged, saved = model_source(arguments, model, layer)
     return merged, Source(saved=saved)
+
+
+# What would give the layer other weight shapes than the trained ones a model file holds.
+RESHAPING = ("units", "use_bias", "bidirectional", "layers", "dense", "as_written")
 
 
 def model_source(
@@ -702,7 +715,15 @@ def vary(
             verbose=verbose,
             progress=_counter(progress, len(configs)),
         )
-        return Vary(target.name, rows, prepared.random_seed, share, prepared.training)
+        return Vary(*_vary_fields(target.name, rows, prepared, share))
+
+
+def _vary_fields(
+    argument: str, rows: list[SweepRow], prepared: Prepared, shared: bool
+) -> tuple[str, list[SweepRow], int, bool, bool, str | None, bool]:
+    """What a `Vary` holds besides its rows: the seed, the mode, and where the layer came from."""
+    trained = prepared.weights is not None and shared
+    return argument, rows, prepared.random_seed, shared, prepared.training, prepared.origin, trained
 
 
 def _counter(progress: Callable[[int, int], None] | None, total: int) -> Callable[[], None]:
@@ -768,7 +789,7 @@ def _vary_model(
         progress=_counter(progress, len(labels)),
         architectures=[shape for _, shape in rows],
     )
-    return Vary(name, swept, prepared.random_seed, True, prepared.training)
+    return Vary(*_vary_fields(name, swept, prepared, True))
 
 
 def _vary_padding(
@@ -796,7 +817,7 @@ def _vary_padding(
         progress=_counter(progress, len(labels)),
         row_data=rows_data,
     )
-    return Vary("padding", rows, prepared.random_seed, True, prepared.training)
+    return Vary(*_vary_fields("padding", rows, prepared, True))
 
 
 def export(

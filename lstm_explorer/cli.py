@@ -517,7 +517,14 @@ def vary(
 
     asked.deliver(
         draw=lambda console: render_vary(
-            swept.argument, swept.rows, swept.random_seed, swept.shared, swept.training, console
+            swept.argument,
+            swept.rows,
+            swept.random_seed,
+            swept.shared,
+            swept.training,
+            console,
+            swept.origin,
+            swept.trained,
         )
     )
 

@@ -232,6 +232,7 @@ CASES = [
     (["--model", "{no_lstm}"], 2, "the model has no LSTM layer"),
     (["--model", "{lambda_model}"], 1, "Keras refused to load it in safe mode"),
     (["--model", "{lstm_model}", "--features", "3"], 2, "does not fit the input of lstm.keras, (None, 10, 2)"),
+    (["--model", "{lstm_model}", "--units", "4", "--dense", "1"], 2, "--dense, --units with --model would change"),
     (["--model", "{lstm_model}", "--layer", "lstm_9"], 2, "--layer 'lstm_9': the model has no such LSTM layer"),
     (["--from-code", "__import__('os').system('x')"], 2, "--from-code: found no Keras layer call"),
     (["--from-code", "LSTM(__import__('os').system('x'))"], 2, "is not a literal; write the value itself"),

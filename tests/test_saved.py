@@ -177,3 +177,26 @@ def test_the_command_line_takes_a_model(invoke, saved):
     assert document["input"]["shape"] == [1, 10, 5]
     refused = invoke("--model", str(saved["functional"]))
     assert refused.exit_code == 2 and refused.stderr.startswith("Error: --model: the model has 2 LSTM layers")
+
+
+def test_vary_names_the_file_and_marks_the_trained_rows(invoke, saved):
+    swept = lstm_explorer.vary("units", [3, 4], input=X, model=saved["one"])
+    assert swept.origin is not None and swept.origin.endswith("layer only (LSTM)")
+    assert swept.trained and [row.shared_weights for row in swept.rows] == [True, False]
+    assert swept.to_dict()["source"] == swept.origin
+    page = invoke("vary", "units", "3", "4", "--model", str(saved["one"]))
+    assert page.exit_code == 0, page.output
+    assert "Layer from " in page.stdout and "trained" in page.stdout and "start from its trained weights" in page.stdout
+
+
+def test_plot_and_trace_of_a_file_and_of_code(invoke, saved, tmp_path):
+    for source, picture in (
+        (["--model", str(saved["bidirectional"])], "file.png"),
+        (["--from-code", "LSTM(2)"], "code.png"),
+    ):
+        result = invoke(*source, "--plot", str(tmp_path / picture))
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    backward = invoke("trace", "--model", str(saved["bidirectional"]), "--direction", "backward", "--json")
+    assert backward.exit_code == 0, backward.output
+    assert json.loads(backward.stdout)["traced"]["path"] == "bidirectional/backward_lstm"

@@ -151,11 +151,18 @@ def test_pasted_code_reads_in_chinese():
     assert "层来自 代码：keras.layers.LSTM(4" in chinese and "等同于：lstm-explore --units 4" in chinese
 
 
+def test_vary_from_a_file_reads_in_chinese(invoke, files):
+    result = invoke("--lang", "zh", "vary", "units", "3", "4", "--model", str(files["two"]), "--layer", "1")
+    assert result.exit_code == 0, result.output
+    assert "层来自 " in result.stdout and "训练所得" in result.stdout and "训练好的权重出发" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
         (["--from-code", "LSTM(3)", "--model", "{two}"], 2, "--from-code 与 --model 都在给出层"),
         (["--model", "{missing}"], 2, "没有这个文件"),
+        (["--model", "{two}", "--units", "5"], 2, "会改变训练好的权重的形状"),
         (["--model", "{folder}"], 2, "是一个目录"),
         (["--model", "{txt}"], 2, "保存的 Keras 模型以"),
         (["--model", "{two}"], 2, "模型有 2 个 LSTM 层"),

@@ -53,9 +53,20 @@ def outputs_over_time(argument: str, rows: list[SweepRow], width: int) -> list[R
 
 
 def render_vary(
-    argument: str, rows: list[SweepRow], random_seed: int, shared: bool, training: bool, console: Console
+    argument: str,
+    rows: list[SweepRow],
+    random_seed: int,
+    shared: bool,
+    training: bool,
+    console: Console,
+    origin: str | None = None,
+    trained: bool = False,
 ) -> None:
+    """The sweep's table, its refusals and notes, and each row's output over time. With a layer
+    from a model file, rows that could take its trained weights say so instead of naming a source."""
     mode = say("vary.mode_training") if training else say("vary.mode_inference")
+    if origin is not None:
+        console.print(Text(say("model.origin_label"), style="bold") + Text(origin), highlight=False)
     table = Table(
         title=say("vary.title", argument=argument, random_seed=random_seed, mode=mode),
         title_justify="left",
@@ -79,7 +90,7 @@ def render_vary(
             "—" if row.max_abs_diff_vs_first is None else f"{row.max_abs_diff_vs_first:.3g}",
             f"{row.loss:.4g}",
             say("vary.cudnn_eligible") if row.cudnn_eligible else say("vary.cudnn_not_eligible"),
-            say("vary.weights_" + ("source" if row is source else "shared" if row.shared_weights else "own")),
+            say("vary.weights_" + _weights_label(row, row is source, trained)),
         )
     console.print(table)
     for row in refused:
@@ -89,7 +100,15 @@ def render_vary(
         console.print(Text(say("vary.note_label"), style="bold yellow") + Text(note))
     for part in outputs_over_time(argument, rows, console.width):
         console.print(part)
-    if shared:
+    if trained:
+        console.print(Text(say("vary.trained_weights_note"), style="dim"))
+    elif shared:
         console.print(Text(say("vary.shared_weights_note"), style="dim"))
     else:
         console.print(Text(say("vary.seed_only_note", argument=argument), style="dim"))
+
+
+def _weights_label(row: SweepRow, first: bool, trained: bool) -> str:
+    if trained:
+        return "trained" if row.shared_weights else "own"
+    return "source" if first else "shared" if row.shared_weights else "own"
