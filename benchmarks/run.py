@@ -8,6 +8,9 @@ Whole processes, one warm-up each, then interleaved runs; medians of wall time a
             (benchmarks/tutorial_keras.py) and against `import tensorflow`  target ≤ 1.15×
   features  trace, --show-effects and vary units 1 … 16 against the run    ≤ 1.1×, 1.5×, 1.3×
   memory    peak RSS of every TensorFlow command against the plain script   target ≤ 1.05×
+  scale     long sequences and a big batch, each against the plain script   ≤ 1.2× (T 1,000),
+            doing the same work (benchmarks/scale_keras.py)                   ≤ 1.5× (T 10,000, batch),
+                                                                             peak RSS ≤ 1.1×
 
 Wall time is what the targets are judged on; CPU time (user + system) is printed beside it because
 it is steadier on a loaded machine. Standard library only.
@@ -49,7 +52,19 @@ GROUPS = {
         "lstm-explore --units 3 --return-sequences --show-effects": [*DEFAULT_RUN, "--show-effects"],
         "lstm-explore vary units 1 … 16": [*TOOL, "vary", "units", *map(str, range(1, 17))],
     },
+    "scale": {},
 }
+# (batch, timesteps, features, units) of each scale case, and its target against the plain script.
+SCALE_CASES = {(1, 1000, 8, 64): 1.2, (1, 10_000, 8, 64): 1.5, (256, 200, 8, 128): 1.5}
+SCALE_MEMORY_TARGET = 1.1
+for (b, t, f, u), _ in SCALE_CASES.items():
+    size = f"B {b} × T {t:,} × F {f}, units {u}"
+    GROUPS["scale"][f"plain Keras script, {size}"] = [PY, str(HERE / "scale_keras.py"), *map(str, (b, t, f, u))]
+    GROUPS["scale"][f"lstm-explore, {size}"] = [
+        *TOOL,
+        *("--batch", str(b), "--timesteps", str(t), "--features", str(f), "--units", str(u)),
+        "--return-sequences",
+    ]
 TARGETS = {
     "lstm-explore --help": 1.5,
     "lstm-explore explain dropout": 1.5,
@@ -74,6 +89,28 @@ def _cpu() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def _scale_rows(
+    commands: dict[str, list[str]], wall: dict[str, float], cpu: dict[str, float], rss: dict[str, float]
+) -> int:
+    """Each scale case against its own plain script, timed in the same run; the targets missed."""
+    misses = 0
+    names = list(commands)
+    for (plain, tool), target in zip(zip(names[::2], names[1::2]), SCALE_CASES.values()):
+        ratio, memory = wall[tool] / wall[plain], rss[tool] / rss[plain]
+        miss, memory_miss = ratio > target, memory > SCALE_MEMORY_TARGET
+        misses += miss + memory_miss
+        for name, shown, text in (
+            (plain, "1.00", "baseline"),
+            (tool, f"{ratio:.2f}{' ✗' if miss else ''}", f"≤ {target}×"),
+        ):
+            memory_text = "1.00" if name == plain else f"{memory:.2f}{' ✗' if memory_miss else ''}"
+            print(
+                f"| scale | `{name}` | {wall[name]:.3f} | {shown} | {cpu[name]:.3f} | {cpu[name] / cpu[plain]:.2f} | "
+                f"{text} | {rss[name]:.0f} | {memory_text} |"
+            )
+    return misses
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
@@ -96,6 +133,9 @@ def main() -> int:
         wall = {name: statistics.median(s.wall for s in values) for name, values in measured.items()}
         cpu = {name: statistics.median(s.cpu for s in values) for name, values in measured.items()}
         rss = {name: statistics.median(s.rss_kib for s in values) / 1024 for name, values in measured.items()}
+        if group == "scale":
+            misses += _scale_rows(commands, wall, cpu, rss)
+            continue
         baseline = next(iter(commands))
         if group == "run":
             plain_rss = rss["plain Keras script (tutorial_keras.py)"]

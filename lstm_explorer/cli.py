@@ -6,11 +6,12 @@ Nothing here imports TensorFlow at module level; `--help` stays instant.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -330,6 +331,20 @@ class Request:
         write_atomically(self.output, "--output", self.force, write)
 
 
+@contextlib.contextmanager
+def working(asked: Request) -> Iterator[None]:
+    """A spinner on stderr while TensorFlow builds, calls and traces (seconds for a long sequence):
+    only on a terminal, and never with --json, so a pipe or a script sees nothing but the result."""
+    from lstm_explorer.render.console import make_console
+
+    err = make_console(asked.terminal, stderr=True)
+    if asked.json_output or not err.is_terminal or asked.terminal.colour_off:
+        yield
+        return
+    with err.status(say("cli.working"), spinner="dots"):
+        yield
+
+
 def request(ctx: typer.Context, options: dict[str, Any]) -> Request:
     """The flags as the library takes them; a refused --output destination is reported before any work."""
     output = None
@@ -445,14 +460,15 @@ def run_command(
         if asked.output is not None and Path(plot).absolute() == asked.output.absolute():
             raise UsageError(say("cli.plot_output_same_file"))
         plot_path = check_target(plot, asked.force, protected)
-    run = api.run(
-        effects=True if show_effects else None,
-        layer=layer,
-        direction=direction,
-        json_output=asked.json_output,
-        **asked.options,
-        **asked.arguments,
-    )
+    with working(asked):
+        run = api.run(
+            effects=True if show_effects else None,
+            layer=layer,
+            direction=direction,
+            json_output=asked.json_output,
+            **asked.options,
+            **asked.arguments,
+        )
     if plot is not None:
         from lstm_explorer.render.plot import write_plot
 
@@ -566,14 +582,15 @@ def trace(
         config, architecture = api.model_configuration(asked.arguments)
         layer_number, _ = api.check_traced(architecture, config, 1 if layer is None else layer, direction)
         _check_unit(unit, architecture.units(config)[layer_number - 1])
-    traced = api.trace(
-        sample=sample,
-        layer=layer,
-        direction=direction,
-        json_output=asked.json_output,
-        **asked.options,
-        **asked.arguments,
-    )
+    with working(asked):
+        traced = api.trace(
+            sample=sample,
+            layer=layer,
+            direction=direction,
+            json_output=asked.json_output,
+            **asked.options,
+            **asked.arguments,
+        )
     units = traced.result.traced_units
     _check_unit(unit, units)
     if asked.json_output:

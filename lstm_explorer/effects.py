@@ -103,9 +103,11 @@ class Context:
         mask: np.ndarray | None = None,
         state: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> list[np.ndarray]:
-        """`model` called as `feed` says, its outputs as arrays."""
-        returned = model(self.feed(model, x, mask, state), training=training)
-        return [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
+        """`model` called as `feed` says, its outputs as arrays (compiled for a long sequence, as the
+        main call is: see `engine.compiled`)."""
+        from lstm_explorer.engine import call
+
+        return call(model, self.feed(model, x, mask, state), training)
 
     def weights(self) -> dict[str, np.ndarray]:
         return {w.name: np.asarray(w.numpy()) for w in self.layer.weights}
@@ -705,10 +707,13 @@ def cudnn(ctx: Context, name: str = "cudnn") -> Effect:
 
 def saturation(ctx: Context, name: str = "saturation") -> Effect:
     """Share of i, f, o activations (every sample and step, from the layer's own trace) near 0 or 1."""
-    gates = np.stack([np.stack([step.i, step.f, step.o], axis=1) for step in ctx.steps], axis=1)
-    near = (np.abs(gates) <= SATURATION_MARGIN) | (np.abs(gates - 1.0) <= SATURATION_MARGIN)
-    share = float(near.mean())
-    per_gate = {g: float(near[:, :, k].mean()) for k, g in enumerate(("i", "f", "o"))}
+    counts, sizes = {}, {}
+    for gate in ("i", "f", "o"):  # one gate at a time: a long, wide batch's gates are hundreds of MB
+        values = np.stack([getattr(step, gate) for step in ctx.steps])
+        near = (np.abs(values) <= SATURATION_MARGIN) | (np.abs(values - 1.0) <= SATURATION_MARGIN)
+        counts[gate], sizes[gate] = int(near.sum()), near.size
+    share = sum(counts.values()) / sum(sizes.values())
+    per_gate = {gate: counts[gate] / sizes[gate] for gate in counts}
     scale = float(np.max(np.abs(ctx.x)))
     saturated = share >= SATURATION_WARNING_SHARE
     lines = [say("effects.saturation_share", share=share, margin=SATURATION_MARGIN, scale=scale, **per_gate)]

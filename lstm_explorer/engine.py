@@ -29,6 +29,12 @@ from lstm_explorer.reference import Step, compare, lstm_forward
 from lstm_explorer.specs import Spec
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# From this many timesteps on, calls and traces run compiled (see `compiled`).
+COMPILE_FROM_TIMESTEPS = 100
+# How far a compiled call or trace may be from the eager one, relative to the value: TensorFlow's
+# graph optimiser may fuse some activations (relu, hard_sigmoid) with the ops around them, which
+# rounds the last bit of a float32 differently. With tanh and sigmoid the two are equal bit for bit.
+COMPILED_RTOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -283,7 +289,8 @@ def run(
         state = initial_state(keras, data, config.units)
         masks = _record_dropout_masks(layer.cell) if training else {}
         loop = _record_loop(layer)
-        tensors = _call(model, feed(model, x, data.mask, state), training)
+        tensors = _call(model, feed(model, x, data.mask, state), training, (masks, loop))
+        loop.update({key: np.asarray(value) for key, value in loop.items()})
         checkpoint.reached("call")
         outputs = _name_outputs(config, tensors)
         named = [NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy())) for w in layer.weights]
@@ -406,12 +413,51 @@ def initial_state(keras: ModuleType, data: InputData, units: int) -> InitialStat
     )
 
 
-def _call(model: Any, x: Any, training: bool) -> list[np.ndarray]:
+def compiled(timesteps: int) -> bool:
+    """Whether a call over this many timesteps runs as one TensorFlow graph rather than eagerly.
+
+    Eagerly Keras steps the time loop in Python, a few hundred microseconds a step; a graph runs the
+    same loop in TensorFlow's while loop, after tracing it once (BENCHMARKS.md has the measurement
+    behind the threshold). Both run the same kernels on the same tensors: tests/test_scale.py holds
+    their results equal bit for bit with the default activations, and within COMPILED_RTOL always.
+    """
+    return timesteps >= COMPILE_FROM_TIMESTEPS
+
+
+def _timesteps(inputs: Any) -> int:
+    """The length of the sequence a model is fed: the input alone, or the inputs by name."""
+    values = inputs.values() if isinstance(inputs, dict) else [inputs]
+    return max((int(np.shape(value)[1]) for value in values if np.ndim(value) >= 2), default=0)
+
+
+def call(model: Any, inputs: Any, training: bool, recorders: tuple[dict[str, Any], ...] = ()) -> list[np.ndarray]:
+    """`model` called on `inputs`, its outputs as arrays; compiled when the sequence is long enough.
+
+    `recorders` are the dicts `_record_loop` and `_record_dropout_masks` fill while the layer runs;
+    inside a graph they would hold symbolic tensors, so the graph returns what they caught and they
+    are refilled with its values.
+    """
+    if not compiled(_timesteps(inputs)):
+        returned = model(inputs, training=training)
+    else:
+        import tensorflow as tf
+
+        @tf.function(autograph=False)
+        def graph(values: Any) -> Any:
+            return model(values, training=training), [dict(recorder) for recorder in recorders]
+
+        returned, caught = graph(inputs)
+        for recorder, values in zip(recorders, caught):
+            recorder.clear()
+            recorder.update(values)
+    return [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
+
+
+def _call(model: Any, x: Any, training: bool, recorders: tuple[dict[str, Any], ...] = ()) -> list[np.ndarray]:
     try:
-        returned = model(x, training=training)
+        return call(model, x, training, recorders)
     except Exception as error:  # Keras raises many types at call time; all are reported alike.
         raise RunFailure(say("run.call_failed", message=clean_keras_message(error))) from error
-    return [np.asarray(t) for t in (returned if isinstance(returned, (list, tuple)) else [returned])]
 
 
 @dataclass(frozen=True)
@@ -526,17 +572,16 @@ def trace_steps(
     what the layer returned, and the gates, which the layer never exposes, are those of that pass.
     At a step the padding mask masks, h and c are carried over as the layer's loop carries them
     (keras/src/backend/tensorflow/rnn.py keeps the states where the mask is False); the gates shown
-    there are what the cell computed and the loop threw away.
+    there are what the cell computed and the loop threw away. A long sequence is stepped in one
+    compiled loop (see `compiled`), the same step on the same tensors.
     """
     ops, cell = keras.ops, layer.cell
     units = cell.units
     input_masks, recurrent_masks = (_per_gate((masks or {}).get(key)) for key in ("input", "recurrent"))
-    h = ops.zeros((x.shape[0], units)) if state is None else ops.convert_to_tensor(state[0])
-    c = ops.zeros((x.shape[0], units)) if state is None else ops.convert_to_tensor(state[1])
-    order = range(x.shape[1] - 1, -1, -1) if layer.go_backwards else range(x.shape[1])
-    steps = []
-    for t in order:
-        inputs = ops.convert_to_tensor(x[:, t])
+
+    def step(inputs: Any, keep: Any, h: Any, c: Any) -> list[Any]:
+        """One timestep: z (the four gates' pre-activations side by side), i, f, c̃, o, and the c and h
+        passed on (kept from before where `keep` is False)."""
         if cell.implementation == 1:
             gate_inputs = [inputs * m for m in input_masks] if input_masks else [inputs] * 4
             gate_h = [h * m for m in recurrent_masks] if recurrent_masks else [h] * 4
@@ -559,14 +604,47 @@ def trace_steps(
         new_c = f * c + i * g
         o = cell.recurrent_activation(parts[3])
         new_h = o * cell.activation(new_c)
-        if padding_mask is None:
-            h, c = new_h, new_c
-        else:
-            keep = ops.convert_to_tensor(padding_mask[:, t : t + 1])
-            h, c = ops.where(keep, new_h, h), ops.where(keep, new_c, c)
-        z_all = np.concatenate([np.asarray(p) for p in parts], axis=1)
-        steps.append(Step(t, x[:, t], z_all, *(np.asarray(v) for v in (i, f, g, o, c, h))))
-    return steps
+        if keep is not None:
+            new_h, new_c = ops.where(keep, new_h, h), ops.where(keep, new_c, c)
+        return [ops.concatenate(parts, axis=1), i, f, g, o, new_c, new_h]
+
+    h = ops.zeros((x.shape[0], units)) if state is None else ops.convert_to_tensor(state[0])
+    c = ops.zeros((x.shape[0], units)) if state is None else ops.convert_to_tensor(state[1])
+    order = list(range(x.shape[1] - 1, -1, -1) if layer.go_backwards else range(x.shape[1]))
+    if compiled(x.shape[1]):
+        stacked = _stepped_in_graph(step, x, padding_mask, order, h, c)
+    else:
+        rows = []
+        for t in order:
+            keep = None if padding_mask is None else ops.convert_to_tensor(padding_mask[:, t : t + 1])
+            record = step(ops.convert_to_tensor(x[:, t]), keep, h, c)
+            c, h = record[5], record[6]
+            rows.append([np.asarray(value) for value in record])
+        stacked = [np.stack(column) for column in zip(*rows)]
+    return [Step(t, x[:, t], *(values[k] for values in stacked)) for k, t in enumerate(order)]
+
+
+def _stepped_in_graph(
+    step: Any, x: np.ndarray, padding_mask: np.ndarray | None, order: list[int], h: Any, c: Any
+) -> list[np.ndarray]:
+    """`step` over the timesteps in `order`, inside one TensorFlow while loop: each of its seven
+    results stacked over time (timestep first, in processing order)."""
+    import tensorflow as tf
+
+    xs = tf.constant(np.ascontiguousarray(np.swapaxes(x[:, order], 0, 1)))
+    keeps = None if padding_mask is None else tf.constant(np.swapaxes(padding_mask[:, order], 0, 1)[..., None])
+
+    @tf.function
+    def loop(h: Any, c: Any) -> list[Any]:
+        arrays = [tf.TensorArray(xs.dtype, size=len(order)) for _ in range(7)]
+        for k in tf.range(len(order)):
+            record = step(xs[k], None if keeps is None else keeps[k], h, c)
+            c, h = record[5], record[6]
+            arrays = [array.write(k, value) for array, value in zip(arrays, record)]
+        return [array.stack() for array in arrays]
+
+    stacked = loop(h, c)
+    return [np.asarray(stacked.pop(0)) for _ in range(len(stacked))]
 
 
 def _record_loop(layer: Any) -> dict[str, np.ndarray]:
@@ -582,12 +660,7 @@ def _record_loop(layer: Any) -> dict[str, np.ndarray]:
     def recording(*args: Any, **kwargs: Any) -> Any:
         last_output, outputs, states = original(*args, **kwargs)
         if not recorded:  # the main call only: demonstrations may call the same model again
-            recorded.update(
-                last_output=np.asarray(last_output),
-                sequence=np.asarray(outputs),
-                h=np.asarray(states[0]),
-                c=np.asarray(states[1]),
-            )
+            recorded.update(last_output=last_output, sequence=outputs, h=states[0], c=states[1])
         return last_output, outputs, states
 
     layer.inner_loop = recording
@@ -670,6 +743,7 @@ def check_against_reference(
         zero_output_for_mask=bool(layer.zero_output_for_mask),
         initial_h=None if state is None else state[0],
         initial_c=None if state is None else state[1],
+        keep_steps=False,
     )
     expected = [forward.sequence if config["return_sequences"] else forward.last]
     if config["return_state"]:

@@ -185,7 +185,7 @@ def run(
             for layer in built.stack
             for _, lstm in lstm_directions(layer)
         }
-        returned = _call(built.probe, feed(built.probe, x, data.mask), training)
+        returned = _call(built.probe, feed(built.probe, x, data.mask), training, tuple(recorded.values()))
         checkpoint.reached("call")
         count = len(built.stack)
         read, produced, tensors = returned[:count], returned[count : 2 * count], returned[2 * count :]
@@ -415,7 +415,8 @@ def _effects(
     layer.set_weights([w.values for w in first.weights])
     masks = _record_dropout_masks(layer.cell) if training else {}
     loop = _record_loop(layer)
-    returned = _call(model, feed(model, data.values, data.mask), training)
+    returned = _call(model, feed(model, data.values, data.mask), training, (masks, loop))
+    loop.update({key: np.asarray(value) for key, value in loop.items()})
     steps = trace_steps(keras, layer, data.values, masks, data.mask)
     ctx = Context(keras, tf, alone, kwargs, layer, model, data.values, returned, training, steps, loop, data)
     where = say("model.effects_first_layer", path=first.path)

@@ -189,6 +189,7 @@ def lstm_forward(
     recurrent_masks: Sequence[Array] | None = None,
     mask: Array | None = None,
     zero_output_for_mask: bool = False,
+    keep_steps: bool = True,
 ) -> Forward:
     """Run the LSTM equations over x (batch, timesteps, features).
 
@@ -198,6 +199,8 @@ def lstm_forward(
     the padding mask, applied as Keras's TensorFlow backend does (keras/src/backend/tensorflow/rnn.py:
     `tf.where(mask_t, output, prev_output)` with prev_output starting at zeros, and the states kept
     where the step is masked); with `go_backwards` it is read in the same reversed order as x.
+    `keep_steps=False` keeps only the outputs and final states: a check of the returned tensors of a
+    long, wide batch needn't hold every gate of every step in float64.
     """
     x = np.asarray(x, dtype=np.float64)
     kernel = np.asarray(kernel, dtype=np.float64)
@@ -218,7 +221,8 @@ def lstm_forward(
         keep = real[:, t : t + 1]
         h, c = np.where(keep, new_h, h), np.where(keep, new_c, c)
         output = np.where(keep, new_h, 0.0 if zero_output_for_mask else output)
-        steps.append(Step(t, x[:, t], z, i, f, g, o, c, h))
+        if keep_steps:
+            steps.append(Step(t, x[:, t], z, i, f, g, o, c, h))
         outputs.append(output)
     return Forward(np.stack(outputs, axis=1), h, c, steps)
 

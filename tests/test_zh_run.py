@@ -372,6 +372,15 @@ def test_masks_and_initial_states_in_chinese(arguments):
         assert "调用开始时的初始状态" in page
 
 
+def test_a_long_output_says_where_the_rest_is_in_chinese():
+    english, chinese = (
+        _rendered(_run(lang, units=2, timesteps=30, return_sequences=True), lang) for lang in ("en", "zh")
+    )
+    assert NUMBER.findall(chinese) == NUMBER.findall(english)
+    assert "20 × 2 of (1, 30, 2) shown" not in english and "20 × 2 of (30, 2) shown" in english
+    assert "已显示 20 × 2，共 (30, 2)（… 表示其余部分）" in chinese
+
+
 def test_every_run_and_notes_template_was_shown():
     """Every template above was used: in Chinese, except the PNG's words, which are English on purpose."""
     others = {

@@ -98,6 +98,9 @@ def matrix_table(
         for k, label in enumerate(labels):
             table.add_row(label, *(cells[position][k] for position in chunk))
         parts.append(table)
+    if None in rows or None in cols:
+        shown = f"{len(rows) - (None in rows)} × {len(cols) - (None in cols)}"
+        parts.append(Text(say("run.elided_where", shown=shown, shape=tuple(matrix.shape)), style="dim"))
     return Group(*parts)
 
 
