@@ -24,6 +24,16 @@ CASES = {
         limits.Shape(1000, 50, 2, 64),
         {"effects": True, "json_output": True},
     ),
+    "a long, compiled run: 1 × 10,000 × 64": (
+        ["--timesteps", "10000", "--features", "8", "--units", "64", "--return-sequences"],
+        limits.Shape(1, 10_000, 8, 64),
+        {"return_sequences": True},
+    ),
+    "a wide, compiled batch: 256 × 200 × 128": (
+        ["--batch", "256", "--timesteps", "200", "--features", "8", "--units", "128", "--return-sequences"],
+        limits.Shape(256, 200, 8, 128),
+        {"return_sequences": True},
+    ),
 }
 
 

@@ -182,8 +182,13 @@ def prepare(
 
 
 def _through_model(data: InputData, saved: Saved) -> InputData:
-    """The sequence the chosen layer reads: the input, through the model's layers before it."""
+    """The sequence the chosen layer reads: the input, through the model's layers before it, and the
+    mask a Masking layer on the model's input gives it there (passed as the layer's mask=)."""
     x = data.values
+    if saved.mask_value is not None and data.mask is None:
+        from lstm_explorer.masks import masking_mask
+
+        data = replace(data, mask=masking_mask(x, saved.mask_value))
     expected = saved.input_shape[1:]
     if len(expected) != 2 or any(want is not None and want != got for want, got in zip(expected, x.shape[1:])):
         raise UsageError(

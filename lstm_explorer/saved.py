@@ -65,6 +65,8 @@ class Saved:
     lstm_input: Callable[[np.ndarray], np.ndarray]
     layer_output: Callable[[np.ndarray], list[np.ndarray]]
     notes: list[str] = field(default_factory=list)
+    # The mask value of a Masking layer on the model's input: the mask the layer receives in the model.
+    mask_value: float | None = None
 
     @property
     def origin(self) -> str:
@@ -160,6 +162,7 @@ def open_model(path: Path, wanted: int | str | None) -> Saved:
     if len(shapes) != 1 or len(shapes[0]) != 3:
         raise UsageError(say("saved.input_not_a_sequence", path=path, shapes=", ".join(str(s) for s in shapes)))
     candidate, layer = choose(candidates(model), wanted, path)
+    mask_value = _mask_value(model, path)
     lstm = _lstm_of(layer)
     arguments, notes = layer_arguments(lstm)
     if candidate.type == "Bidirectional":
@@ -184,4 +187,16 @@ def open_model(path: Path, wanted: int | str | None) -> Saved:
         lstm_input,
         layer_output,
         notes,
+        mask_value,
     )
+
+
+def _mask_value(model: Any, path: Path) -> float | None:
+    """The model's padding mask, when this tool can give the layer the same one: a Masking layer on
+    the model's input. A mask made anywhere else is refused rather than silently left out."""
+    masking = [layer for layer in model.layers if layer.__class__.__name__ == "Masking"]
+    if not masking:
+        return None
+    if len(masking) == 1 and masking[0].input is model.inputs[0]:
+        return float(masking[0].mask_value)
+    raise UsageError(say("saved.mask_elsewhere", path=path))

@@ -53,6 +53,9 @@ def saved(keras, tmp_path_factory):
             ]
         ),
     }
+    models["masked"] = keras.Sequential(
+        [keras.Input((10, 2)), layers.Masking(mask_value=-1.0), layers.LSTM(3, return_sequences=True, name="seq")]
+    )
     paths = {name: _train(keras, model, folder / f"{name}.keras") for name, model in models.items()}
     paths["stack_h5"] = folder / "stack.h5"
     models["stack"].save(paths["stack_h5"])
@@ -200,3 +203,24 @@ def test_plot_and_trace_of_a_file_and_of_code(invoke, saved, tmp_path):
     backward = invoke("trace", "--model", str(saved["bidirectional"]), "--direction", "backward", "--json")
     assert backward.exit_code == 0, backward.output
     assert json.loads(backward.stdout)["traced"]["path"] == "bidirectional/backward_lstm"
+
+
+def test_a_masking_layer_on_the_input_masks_the_explored_layer_too(keras, saved):
+    """Padded steps (every feature -1) are masked inside the model; the explored layer gets the same
+    mask, so its outputs (repeated at padded steps) are the model's own."""
+    x = X.copy()
+    x[1, 6:] = -1.0
+    run = lstm_explorer.run(input=x, model=saved["masked"], effects=False)
+    np.testing.assert_array_equal(run.input.mask[1], [True] * 6 + [False] * 4)
+    expected = _layer_outputs(keras, saved["masked"], "seq", x)[0]
+    np.testing.assert_allclose(run.outputs[0].values, expected, rtol=1e-5, atol=1e-6)
+    assert run.reference.ok
+
+
+def test_a_mask_made_elsewhere_is_refused(keras, tmp_path):
+    inputs = keras.Input((10, 2))
+    hidden = keras.layers.Dense(2)(inputs)
+    model = keras.Model(inputs, keras.layers.LSTM(2)(keras.layers.Masking()(hidden)))
+    model.save(tmp_path / "inner.keras")
+    with pytest.raises(UsageError, match="makes a padding mask"):
+        lstm_explorer.run(model=tmp_path / "inner.keras")

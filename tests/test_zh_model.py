@@ -124,6 +124,7 @@ def files(keras, tmp_path_factory):
         "lambda": keras.Sequential([keras.Input((10, 2)), layers.Lambda(lambda t: t + 1), layers.LSTM(2)]),
         "flat": keras.Sequential([keras.Input((4,)), layers.Dense(1)]),
         "conv": keras.Sequential([keras.Input((10, 2)), layers.Conv1D(3, 3), layers.LSTM(2)]),
+        "inner_mask": keras.Sequential([keras.Input((10, 2)), layers.Dense(2), layers.Masking(), layers.LSTM(2)]),
     }
     paths = {}
     for name, model in made.items():
@@ -162,6 +163,7 @@ def test_vary_from_a_file_reads_in_chinese(invoke, files):
     [
         (["--from-code", "LSTM(3)", "--model", "{two}"], 2, "--from-code 与 --model 都在给出层"),
         (["--model", "{missing}"], 2, "没有这个文件"),
+        (["--model", "{inner_mask}"], 2, "模型在输入以外的位置生成填充掩码"),
         (["--model", "{two}", "--units", "5"], 2, "会改变训练好的权重的形状"),
         (["--model", "{folder}"], 2, "是一个目录"),
         (["--model", "{txt}"], 2, "保存的 Keras 模型以"),
