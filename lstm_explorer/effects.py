@@ -708,7 +708,11 @@ def cudnn(ctx: Context, name: str = "cudnn") -> Effect:
 def saturation(ctx: Context, name: str = "saturation") -> Effect:
     """Share of i, f, o activations (every sample and step, from the layer's own trace) near 0 or 1."""
     counts, sizes = {}, {}
-    for gate in ("i", "f", "o"):  # one gate at a time: a long, wide batch's gates are hundreds of MB
+    for k, gate in enumerate(("i", "f", "o")):  # one gate at a time: a wide batch's gates are large
+        if ctx.steps[0].near is not None:  # a lean trace counted them as it went (engine.trace_steps)
+            counts[gate] = int(sum(int(step.near[k]) for step in ctx.steps))
+            sizes[gate] = len(ctx.steps) * ctx.steps[0].h.size
+            continue
         values = np.stack([getattr(step, gate) for step in ctx.steps])
         near = (np.abs(values) <= SATURATION_MARGIN) | (np.abs(values - 1.0) <= SATURATION_MARGIN)
         counts[gate], sizes[gate] = int(near.sum()), near.size

@@ -35,6 +35,11 @@ COMPILE_FROM_TIMESTEPS = 100
 # graph optimiser may fuse some activations (relu, hard_sigmoid) with the ops around them, which
 # rounds the last bit of a float32 differently. With tanh and sigmoid the two are equal bit for bit.
 COMPILED_RTOL = 1e-6
+# Above this many bytes of gates (z and i, f, c̃, o of every sample and step), a compiled trace keeps
+# the gates of the traced sample only (see `trace_steps`).
+LEAN_TRACE_BYTES = 64 * 2**20
+# Samples the NumPy check computes at a time.
+REFERENCE_CHUNK = 32
 
 
 @dataclass(frozen=True)
@@ -294,7 +299,7 @@ def run(
         checkpoint.reached("call")
         outputs = _name_outputs(config, tensors)
         named = [NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy())) for w in layer.weights]
-        steps = trace_steps(keras, layer, x, masks, data.mask, state)
+        steps = trace_steps(keras, layer, x, masks, data.mask, state, keep_sample=trace_sample)
         return RunResult(
             config=config,
             input=data,
@@ -564,6 +569,7 @@ def trace_steps(
     masks: dict[str, Any] | None = None,
     padding_mask: np.ndarray | None = None,
     state: InitialState | None = None,
+    keep_sample: int | None = None,
 ) -> list[Step]:
     """Step the cell's own equations with Keras ops, in the order LSTMCell.call performs them.
 
@@ -573,7 +579,9 @@ def trace_steps(
     At a step the padding mask masks, h and c are carried over as the layer's loop carries them
     (keras/src/backend/tensorflow/rnn.py keeps the states where the mask is False); the gates shown
     there are what the cell computed and the loop threw away. A long sequence is stepped in one
-    compiled loop (see `compiled`), the same step on the same tensors.
+    compiled loop (see `compiled`), the same step on the same tensors; when its gates for every
+    sample would take more than LEAN_TRACE_BYTES, the loop keeps them and c for `keep_sample` only
+    (h for every sample) and counts the near-saturated i, f and o of all samples as it goes.
     """
     ops, cell = keras.ops, layer.cell
     units = cell.units
@@ -611,7 +619,18 @@ def trace_steps(
     h = ops.zeros((x.shape[0], units)) if state is None else ops.convert_to_tensor(state[0])
     c = ops.zeros((x.shape[0], units)) if state is None else ops.convert_to_tensor(state[1])
     order = list(range(x.shape[1] - 1, -1, -1) if layer.go_backwards else range(x.shape[1]))
-    if compiled(x.shape[1]):
+    batch, timesteps = x.shape[:2]
+    lean = keep_sample is not None and batch > 1 and batch * timesteps * 8 * units * 4 > LEAN_TRACE_BYTES
+    if compiled(timesteps) and lean:
+        assert keep_sample is not None
+        *stacked, near = _stepped_in_graph(step, x, padding_mask, order, h, c, keep_sample)
+        z, i, f, g, o, c_all, h_all = stacked
+        kept = (keep_sample,)
+        return [
+            Step(t, x[:, t], z[k], i[k], f[k], g[k], o[k], c_all[k], h_all[k], rows=kept, near=near[k])
+            for k, t in enumerate(order)
+        ]
+    if compiled(timesteps):
         stacked = _stepped_in_graph(step, x, padding_mask, order, h, c)
     else:
         rows = []
@@ -625,23 +644,43 @@ def trace_steps(
 
 
 def _stepped_in_graph(
-    step: Any, x: np.ndarray, padding_mask: np.ndarray | None, order: list[int], h: Any, c: Any
+    step: Any,
+    x: np.ndarray,
+    padding_mask: np.ndarray | None,
+    order: list[int],
+    h: Any,
+    c: Any,
+    keep_sample: int | None = None,
 ) -> list[np.ndarray]:
     """`step` over the timesteps in `order`, inside one TensorFlow while loop: each of its seven
-    results stacked over time (timestep first, in processing order)."""
+    results stacked over time (timestep first, in processing order). With `keep_sample`, z, the
+    four gates and c are kept for that sample alone, and an eighth result counts, per step, the i, f
+    and o values of every sample within SATURATION_MARGIN of 0 or 1."""
     import tensorflow as tf
+
+    from lstm_explorer.effects import SATURATION_MARGIN
 
     xs = tf.constant(np.ascontiguousarray(np.swapaxes(x[:, order], 0, 1)))
     keeps = None if padding_mask is None else tf.constant(np.swapaxes(padding_mask[:, order], 0, 1)[..., None])
 
+    def near(gate: Any) -> Any:
+        close = (tf.abs(gate) <= SATURATION_MARGIN) | (tf.abs(gate - 1.0) <= SATURATION_MARGIN)
+        return tf.reduce_sum(tf.cast(close, tf.int64))
+
     @tf.function
     def loop(h: Any, c: Any) -> list[Any]:
         arrays = [tf.TensorArray(xs.dtype, size=len(order)) for _ in range(7)]
+        counts = tf.TensorArray(tf.int64, size=len(order))
         for k in tf.range(len(order)):
             record = step(xs[k], None if keeps is None else keeps[k], h, c)
             c, h = record[5], record[6]
+            if keep_sample is not None:
+                counts = counts.write(k, tf.stack([near(record[1]), near(record[2]), near(record[4])]))
+                # gather copies the row; a slice could share, and so keep alive, the whole batch's buffer
+                record = [tf.gather(value, [keep_sample]) for value in record[:6]] + record[6:]
             arrays = [array.write(k, value) for array, value in zip(arrays, record)]
-        return [array.stack() for array in arrays]
+        stacked = [array.stack() for array in arrays]
+        return stacked if keep_sample is None else [*stacked, counts.stack()]
 
     stacked = loop(h, c)
     return [np.asarray(stacked.pop(0)) for _ in range(len(stacked))]
@@ -727,28 +766,36 @@ def check_against_reference(
     padding_mask: np.ndarray | None = None,
     state: InitialState | None = None,
 ) -> ReferenceCheck:
-    """Recompute the call in NumPy from the layer's weights and compare every returned tensor."""
+    """Recompute the call in NumPy from the layer's weights and compare every returned tensor.
+
+    A few samples at a time (REFERENCE_CHUNK): samples never mix in an LSTM, and a wide batch's
+    float64 outputs would otherwise all be held at once."""
     weights = {w.name: np.asarray(w.numpy()) for w in layer.weights}
-    forward = lstm_forward(
-        x,
-        weights["kernel"],
-        weights["recurrent_kernel"],
-        weights.get("bias"),
-        activation_name=config.name("activation"),
-        recurrent_activation_name=config.name("recurrent_activation"),
-        go_backwards=bool(config["go_backwards"]),
-        input_masks=_numpy(_per_gate(masks.get("input"))),
-        recurrent_masks=_numpy(_per_gate(masks.get("recurrent"))),
-        mask=padding_mask,
-        zero_output_for_mask=bool(layer.zero_output_for_mask),
-        initial_h=None if state is None else state[0],
-        initial_c=None if state is None else state[1],
-        keep_steps=False,
-    )
-    expected = [forward.sequence if config["return_sequences"] else forward.last]
-    if config["return_state"]:
-        expected += [forward.h, forward.c]
-    worst, ok = compare(tensors, expected)
+    input_masks, recurrent_masks = (_numpy(_per_gate(masks.get(key))) for key in ("input", "recurrent"))
+    worst, ok = 0.0, True
+    for start in range(0, x.shape[0], REFERENCE_CHUNK):
+        rows = slice(start, start + REFERENCE_CHUNK)
+        forward = lstm_forward(
+            x[rows],
+            weights["kernel"],
+            weights["recurrent_kernel"],
+            weights.get("bias"),
+            activation_name=config.name("activation"),
+            recurrent_activation_name=config.name("recurrent_activation"),
+            go_backwards=bool(config["go_backwards"]),
+            input_masks=None if input_masks is None else [m[rows] for m in input_masks],
+            recurrent_masks=None if recurrent_masks is None else [m[rows] for m in recurrent_masks],
+            mask=None if padding_mask is None else padding_mask[rows],
+            zero_output_for_mask=bool(layer.zero_output_for_mask),
+            initial_h=None if state is None else state[0][rows],
+            initial_c=None if state is None else state[1][rows],
+            keep_steps=False,
+        )
+        expected = [forward.sequence if config["return_sequences"] else forward.last]
+        if config["return_state"]:
+            expected += [forward.h, forward.c]
+        chunk_worst, chunk_ok = compare([tensor[rows] for tensor in tensors], expected)
+        worst, ok = max(worst, chunk_worst), ok and chunk_ok
     note = ""
     if not ok and "sparsemax" in (config["activation"], config["recurrent_activation"]):
         note = say("notes.sparsemax_reference")

@@ -190,7 +190,7 @@ def run(
         count = len(built.stack)
         read, produced, tensors = returned[:count], returned[count : 2 * count], returned[2 * count :]
         read[0] = x
-        parts = _parts(keras, built, read, recorded, data.mask)
+        parts = _parts(keras, built, read, recorded, data.mask, trace_sample)
         top = built.configs[-1]
         names = output_names(top, architecture)
         outputs = [NamedArray(n, _description(n, architecture), t) for n, t in zip(names, tensors)]
@@ -230,6 +230,7 @@ def _parts(
     read: list[np.ndarray],
     recorded: dict[int, dict[str, Any]],
     mask: np.ndarray | None,
+    keep_sample: int,
 ) -> list[LSTMPart]:
     parts = []
     for k, (layer, config, x) in enumerate(zip(built.stack, built.configs, read), start=1):
@@ -237,7 +238,7 @@ def _parts(
             masks = recorded[id(lstm)]
             path = lstm.name if lstm is layer else f"{layer.name}/{lstm.name}"
             weights = [NamedArray(w.name, WEIGHT_BY_NAME[w.name].meaning, np.asarray(w.numpy())) for w in lstm.weights]
-            steps = trace_steps(keras, lstm, x, masks, mask)
+            steps = trace_steps(keras, lstm, x, masks, mask, keep_sample=keep_sample)
             part_config = replace(config, values=dict(config.values, go_backwards=bool(lstm.go_backwards)))
             parts.append(LSTMPart(k, direction, path, part_config, x, weights, steps, _name_masks(masks)))
     return parts
@@ -353,9 +354,11 @@ def _reference(
             )
             results.append((direction, forward))
             part = by_direction[(number, direction)]
-            for key in ("h", "c"):
-                traced.append(np.stack([getattr(step, key) for step in part.steps]))
-                stepped.append(np.stack([getattr(step, key) for step in forward.steps]))
+            rows = part.steps[0].rows
+            traced.append(np.stack([step.h for step in part.steps]))
+            stepped.append(np.stack([step.h for step in forward.steps]))
+            traced.append(np.stack([step.c for step in part.steps]))
+            stepped.append(np.stack([step.c if rows is None else step.c[list(rows)] for step in forward.steps]))
         outputs = [r.sequence if config["return_sequences"] else r.last for _, r in results]
         if architecture.bidirectional and config["return_sequences"]:
             outputs[1] = outputs[1][:, ::-1]
@@ -417,7 +420,7 @@ def _effects(
     loop = _record_loop(layer)
     returned = _call(model, feed(model, data.values, data.mask), training, (masks, loop))
     loop.update({key: np.asarray(value) for key, value in loop.items()})
-    steps = trace_steps(keras, layer, data.values, masks, data.mask)
+    steps = trace_steps(keras, layer, data.values, masks, data.mask, keep_sample=0)
     ctx = Context(keras, tf, alone, kwargs, layer, model, data.values, returned, training, steps, loop, data)
     where = say("model.effects_first_layer", path=first.path)
     effects = [

@@ -113,9 +113,16 @@ class Step:
     o: Array
     c: Array
     h: Array
+    # A long, wide batch's trace keeps z, the gates and c for the samples in `rows` only (h for all),
+    # and counts per step how many i, f and o values of every sample were near 0 or 1 (`near`).
+    rows: tuple[int, ...] | None = None
+    near: Array | None = None
 
     def sample(self, b: int) -> Step:
-        return Step(self.t, *(getattr(self, k)[b] for k in ("x", "z", "i", "f", "g", "o", "c", "h")))
+        row = b if self.rows is None else self.rows.index(b)
+        return Step(
+            self.t, self.x[b], self.z[row], self.i[row], self.f[row], self.g[row], self.o[row], self.c[row], self.h[b]
+        )
 
 
 def lstm_step(
@@ -213,8 +220,9 @@ def lstm_forward(
     c = np.zeros((batch, units)) if initial_c is None else np.asarray(initial_c, dtype=np.float64)
     real = np.ones((batch, timesteps), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     output = np.zeros((batch, units))
-    steps, outputs = [], []
-    for t in range(timesteps - 1, -1, -1) if go_backwards else range(timesteps):
+    steps: list[Step] = []
+    outputs = np.empty((batch, timesteps, units))
+    for k, t in enumerate(range(timesteps - 1, -1, -1) if go_backwards else range(timesteps)):
         z, i, f, g, o, new_c, new_h = lstm_step(
             x[:, t], h, c, kernel, recurrent_kernel, b, act, gate, input_masks, recurrent_masks
         )
@@ -223,8 +231,8 @@ def lstm_forward(
         output = np.where(keep, new_h, 0.0 if zero_output_for_mask else output)
         if keep_steps:
             steps.append(Step(t, x[:, t], z, i, f, g, o, c, h))
-        outputs.append(output)
-    return Forward(np.stack(outputs, axis=1), h, c, steps)
+        outputs[:, k] = output
+    return Forward(outputs, h, c, steps)
 
 
 def compare(
@@ -233,12 +241,17 @@ def compare(
     """Largest |Δ| over all returned tensors and whether all agree within atol + rtol·|reference|."""
     worst = 0.0
     ok = True
-    for got, want in zip(keras_values, reference_values):
-        got64, want64 = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-        finite = np.isfinite(got64) & np.isfinite(want64)
-        diff = np.abs(got64[finite] - want64[finite])
-        if diff.size:
-            worst = max(worst, float(diff.max()))
-        same_blowups = np.array_equal(~np.isfinite(got64), ~np.isfinite(want64))
-        ok = ok and same_blowups and bool(np.all(diff <= atol + rtol * np.abs(want64[finite])))
+    for got_all, want_all in zip(keras_values, reference_values):
+        if np.shape(got_all) != np.shape(want_all):
+            ok = False
+            continue
+        # Sample by sample: a wide batch's temporaries stay the size of one sample.
+        for got, want in zip(np.atleast_2d(got_all), np.atleast_2d(want_all)):
+            got64, want64 = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+            finite = np.isfinite(got64) & np.isfinite(want64)
+            diff = np.abs(got64[finite] - want64[finite])
+            if diff.size:
+                worst = max(worst, float(diff.max()))
+            same_blowups = np.array_equal(~np.isfinite(got64), ~np.isfinite(want64))
+            ok = ok and same_blowups and bool(np.all(diff <= atol + rtol * np.abs(want64[finite])))
     return worst, ok

@@ -95,3 +95,29 @@ def test_a_spinner_shows_on_a_terminal_and_never_with_json(monkeypatch):
         with cli.working(asked):
             pass
         assert ("Building, calling and tracing" in screen.getvalue()) is not json_output
+
+
+@pytest.mark.parametrize(
+    "keywords",
+    [
+        dict(units=4, features=3, batch=5, return_sequences=True),
+        dict(units=3, features=2, batch=4, lengths="40,30,20,10", dropout=0.3, training=True, seed=3),
+        dict(features=2, batch=3, layers="3,2", bidirectional=True, return_sequences=True),
+    ],
+)
+def test_a_lean_trace_shows_what_the_full_one_shows(monkeypatch, keywords):
+    """A wide batch's trace keeps the traced sample's gates and c, and counts saturation as it goes:
+    the trace, the saturation figures and the checks are those of the full trace."""
+    monkeypatch.setattr(engine, "COMPILE_FROM_TIMESTEPS", 1)
+    full = lstm_explorer.trace(timesteps=40, sample=1, **keywords).result
+    monkeypatch.setattr(engine, "LEAN_TRACE_BYTES", 0)
+    lean = lstm_explorer.trace(timesteps=40, sample=1, **keywords).result
+    steps = lean.parts[0].steps if lean.parts else None
+    assert steps is None or steps[0].rows == (1,)
+    for a, b in zip(full.trace, lean.trace, strict=True):
+        for key in ("x", "z", "i", "f", "g", "o", "c", "h"):
+            np.testing.assert_array_equal(getattr(a, key), getattr(b, key))
+    saturation = {e.name: e.data for e in full.effects if e.name.startswith("saturation")}
+    assert saturation == {e.name: e.data for e in lean.effects if e.name.startswith("saturation")}
+    # In a model, the lean trace's c is held against NumPy for the traced sample only.
+    assert lean.reference.ok and lean.reference.max_abs_diff <= full.reference.max_abs_diff
