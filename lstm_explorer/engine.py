@@ -40,6 +40,8 @@ COMPILED_RTOL = 1e-6
 LEAN_TRACE_BYTES = 64 * 2**20
 # Samples the NumPy check computes at a time.
 REFERENCE_CHUNK = 32
+# Timesteps a compiled trace steps through per call of its graph (see `_stepped_in_graph`).
+TRACE_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -660,18 +662,19 @@ def _stepped_in_graph(
 
     from lstm_explorer.effects import SATURATION_MARGIN
 
-    xs = tf.constant(np.ascontiguousarray(np.swapaxes(x[:, order], 0, 1)))
-    keeps = None if padding_mask is None else tf.constant(np.swapaxes(padding_mask[:, order], 0, 1)[..., None])
+    xs = np.ascontiguousarray(np.swapaxes(x[:, order], 0, 1))
+    keeps = None if padding_mask is None else np.swapaxes(padding_mask[:, order], 0, 1)[..., None]
 
     def near(gate: Any) -> Any:
         close = (tf.abs(gate) <= SATURATION_MARGIN) | (tf.abs(gate - 1.0) <= SATURATION_MARGIN)
         return tf.reduce_sum(tf.cast(close, tf.int64))
 
     @tf.function
-    def loop(h: Any, c: Any) -> list[Any]:
-        arrays = [tf.TensorArray(xs.dtype, size=len(order)) for _ in range(7)]
-        counts = tf.TensorArray(tf.int64, size=len(order))
-        for k in tf.range(len(order)):
+    def loop(xs: Any, keeps: Any, h: Any, c: Any) -> tuple[list[Any], Any, Any]:
+        length = tf.shape(xs)[0]
+        arrays = [tf.TensorArray(xs.dtype, size=length) for _ in range(7)]
+        counts = tf.TensorArray(tf.int64, size=length)
+        for k in tf.range(length):
             record = step(xs[k], None if keeps is None else keeps[k], h, c)
             c, h = record[5], record[6]
             if keep_sample is not None:
@@ -680,10 +683,19 @@ def _stepped_in_graph(
                 record = [tf.gather(value, [keep_sample]) for value in record[:6]] + record[6:]
             arrays = [array.write(k, value) for array, value in zip(arrays, record)]
         stacked = [array.stack() for array in arrays]
-        return stacked if keep_sample is None else [*stacked, counts.stack()]
+        return (stacked if keep_sample is None else [*stacked, counts.stack()]), h, c
 
-    stacked = loop(h, c)
-    return [np.asarray(stacked.pop(0)) for _ in range(len(stacked))]
+    # A chunk of timesteps per call of the same graph: a TensorArray holds each step's tensors apart
+    # until it stacks them, and a whole long sequence's worth of them would double the trace's memory.
+    results: list[np.ndarray] = []
+    for start in range(0, len(order), TRACE_CHUNK):
+        part = slice(start, start + TRACE_CHUNK)
+        stacked, h, c = loop(xs[part], None if keeps is None else keeps[part], h, c)
+        if not results:
+            results = [np.empty((len(order), *values.shape[1:]), values.dtype.as_numpy_dtype) for values in stacked]
+        for result, values in zip(results, stacked):
+            result[part] = values
+    return results
 
 
 def _record_loop(layer: Any) -> dict[str, np.ndarray]:

@@ -31,7 +31,10 @@ CASES = [
 
 
 def _run(monkeypatch, threshold: int, keywords: dict):
+    """A trace of 40 steps, compiled from `threshold` steps on; compiled, it is stepped in chunks of 7
+    (five of 7 and one of 5), so the states carried from chunk to chunk are checked too."""
     monkeypatch.setattr(engine, "COMPILE_FROM_TIMESTEPS", threshold)
+    monkeypatch.setattr(engine, "TRACE_CHUNK", 7)
     return lstm_explorer.trace(timesteps=40, **keywords)
 
 
@@ -109,6 +112,7 @@ def test_a_lean_trace_shows_what_the_full_one_shows(monkeypatch, keywords):
     """A wide batch's trace keeps the traced sample's gates and c, and counts saturation as it goes:
     the trace, the saturation figures and the checks are those of the full trace."""
     monkeypatch.setattr(engine, "COMPILE_FROM_TIMESTEPS", 1)
+    monkeypatch.setattr(engine, "TRACE_CHUNK", 7)
     full = lstm_explorer.trace(timesteps=40, sample=1, **keywords).result
     monkeypatch.setattr(engine, "LEAN_TRACE_BYTES", 0)
     lean = lstm_explorer.trace(timesteps=40, sample=1, **keywords).result
