@@ -649,8 +649,6 @@ def vary(
     decide the weights, starts from the first layer's weights; with `model`, from the trained ones.
     """
     with speaking(current() if lang is None else lang):
-        from lstm_explorer import engine
-
         if layer is not None and model is None:
             raise UsageError(say("saved.layer_without_model", command="vary"))
         merged, source = source_of(arguments, model, layer, from_code)
@@ -709,26 +707,35 @@ def vary(
                 ) from None
         for label, config in configs:
             prepared.check_memory(config, trace=False, what=f"vary {target.name} {shorten(label)}")
-        share = target.shares_weights_in_vary
-        rows = engine.sweep(
-            configs,
-            prepared.data,
-            random_seed=prepared.random_seed,
-            share_weights=share,
-            weights=prepared.weights if share else None,
-            training=prepared.training,
-            verbose=verbose,
-            progress=_counter(progress, len(configs)),
-        )
-        return Vary(*_vary_fields(target.name, rows, prepared, share))
+        return _swept(target.name, configs, prepared, target.shares_weights_in_vary, verbose, progress)
 
 
-def _vary_fields(
-    argument: str, rows: list[SweepRow], prepared: Prepared, shared: bool
-) -> tuple[str, list[SweepRow], int, bool, bool, str | None, bool]:
-    """What a `Vary` holds besides its rows: the seed, the mode, and where the layer came from."""
+def _swept(
+    argument: str,
+    configs: list[tuple[str, LSTMConfig]],
+    prepared: Prepared,
+    shared: bool,
+    verbose: bool,
+    progress: Callable[[int, int], None] | None,
+    **rows: Any,
+) -> Vary:
+    """Every configuration built and called from the prepared input and seed (and, sharing weights,
+    from a model file's trained ones); `rows` gives each row its own input or model (engine.sweep)."""
+    from lstm_explorer import engine
+
+    swept = engine.sweep(
+        configs,
+        prepared.data,
+        random_seed=prepared.random_seed,
+        share_weights=shared,
+        weights=prepared.weights if shared else None,
+        training=prepared.training,
+        verbose=verbose,
+        progress=_counter(progress, len(configs)),
+        **rows,
+    )
     trained = prepared.weights is not None and shared
-    return argument, rows, prepared.random_seed, shared, prepared.training, prepared.origin, trained
+    return Vary(argument, swept, prepared.random_seed, shared, prepared.training, prepared.origin, trained)
 
 
 def _counter(progress: Callable[[int, int], None] | None, total: int) -> Callable[[], None]:
@@ -758,7 +765,6 @@ def _vary_model(
 ) -> Vary:
     """One model per value of a model keyword, the LSTM's arguments unchanged. Varying merge_mode
     implies --bidirectional; layers tries one, two and three layers of the units by default."""
-    from lstm_explorer import engine
     from lstm_explorer.architecture import MERGE_MODES
 
     units = prepared.config.units
@@ -783,18 +789,8 @@ def _vary_model(
             raise UsageError(say("inputs.vary_value_invalid", name=name, label=shorten(label), error=error)) from None
     for (config, shape), label in zip(rows, labels):
         replace(prepared, architecture=shape).check_memory(config, trace=False, what=f"vary {name} {shorten(label)}")
-    swept = engine.sweep(
-        [(label, config) for label, (config, _) in zip(labels, rows)],
-        prepared.data,
-        random_seed=prepared.random_seed,
-        share_weights=True,
-        weights=prepared.weights,
-        training=prepared.training,
-        verbose=verbose,
-        progress=_counter(progress, len(labels)),
-        architectures=[shape for _, shape in rows],
-    )
-    return Vary(*_vary_fields(name, swept, prepared, True))
+    configs = [(label, config) for label, (config, _) in zip(labels, rows)]
+    return _swept(name, configs, prepared, True, verbose, progress, architectures=[shape for _, shape in rows])
 
 
 def _vary_padding(
@@ -805,24 +801,13 @@ def _vary_padding(
     progress: Callable[[int, int], None] | None,
 ) -> Vary:
     """`vary padding pre post`: the same lengths padded at the front and at the end, the same weights."""
-    from lstm_explorer import engine
 
     if options["lengths"] is None:
         raise UsageError(say("masks.vary_padding_needs_lengths"))
     labels = [str(value) for value in values] if values else ["pre", "post"]
     rows_data = [prepare(prepared.config, padding=label, **options).data for label in labels]
-    rows = engine.sweep(
-        [(label, prepared.config) for label in labels],
-        prepared.data,
-        random_seed=prepared.random_seed,
-        share_weights=True,
-        weights=prepared.weights,
-        training=prepared.training,
-        verbose=verbose,
-        progress=_counter(progress, len(labels)),
-        row_data=rows_data,
-    )
-    return Vary(*_vary_fields("padding", rows, prepared, True))
+    configs = [(label, prepared.config) for label in labels]
+    return _swept("padding", configs, prepared, True, verbose, progress, row_data=rows_data)
 
 
 def export(
