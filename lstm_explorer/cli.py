@@ -14,9 +14,10 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, ClassVar, Optional
 
 import typer
+from typer.models import CommandInfo
 
 from lstm_explorer import limits
 from lstm_explorer.catalogue import (
@@ -30,7 +31,7 @@ from lstm_explorer.catalogue import (
     Kind,
     Panel,
 )
-from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup, english, english_argument_help
+from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup, Later, english, english_argument_help
 from lstm_explorer.cli_explain import EXPLAIN, explain
 from lstm_explorer.errors import UsageError
 from lstm_explorer.language import say
@@ -398,8 +399,31 @@ def explicit_arguments(ctx: typer.Context) -> frozenset[str]:
 
 IO = Panel.IO.value
 
+
+class ModelCommands(ExplorerGroup):
+    later: ClassVar[dict[str, Later]] = {}
+
+
+def command(
+    name: str | None = None, *, lstm_flags: bool = False, **info: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`app.command`, except that the command (and, with lstm_flags, its generated flags: see
+    lstm_command) is made only when it is called or its help is asked for."""
+
+    def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        key = name or function.__name__
+
+        def built() -> CommandInfo:
+            return CommandInfo(key, callback=lstm_command(function) if lstm_flags else function, **info)
+
+        ModelCommands.later[key] = Later(key, info["help"], built)
+        return function
+
+    return register
+
+
 app = typer.Typer(
-    cls=ExplorerGroup,
+    cls=ModelCommands,
     invoke_without_command=True,
     add_completion=True,
     rich_markup_mode="rich",
@@ -487,11 +511,10 @@ def run_command(
 
 
 app.callback()(run_command)
-app.command("run", cls=ExplorerCommand, help=english("help.command.run"))(run_command)
+command("run", cls=ExplorerCommand, help=english("help.command.run"))(run_command)
 
 
-@app.command(cls=ExplorerCommand, help=english("help.command.vary"))
-@lstm_command
+@command(cls=ExplorerCommand, help=english("help.command.vary"), lstm_flags=True)
 def vary(
     ctx: typer.Context,
     argument: Annotated[
@@ -545,8 +568,7 @@ def vary(
     )
 
 
-@app.command(cls=ExplorerCommand, help=english("help.command.code"))
-@lstm_command
+@command(cls=ExplorerCommand, help=english("help.command.code"), lstm_flags=True)
 def code(
     ctx: typer.Context,
     framework: Annotated[
@@ -562,8 +584,7 @@ def code(
     asked.deliver(api.export(framework=framework, layer=layer, **asked.options, **asked.arguments))
 
 
-@app.command(cls=ExplorerCommand, help=english("help.command.trace"))
-@lstm_command
+@command(cls=ExplorerCommand, help=english("help.command.trace"), lstm_flags=True)
 def trace(
     ctx: typer.Context,
     sample: Annotated[int, typer.Option(help=english("help.option.sample"), rich_help_panel=IO)] = 0,
@@ -610,4 +631,4 @@ def _check_unit(unit: int | None, units: int) -> None:
         raise UsageError(say("cli.unit_range", last=units - 1, units=units, unit=unit))
 
 
-app.command(**EXPLAIN)(explain)  # type: ignore[arg-type]
+command("explain", **EXPLAIN)(explain)  # type: ignore[arg-type]

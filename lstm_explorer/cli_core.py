@@ -12,12 +12,15 @@ import re
 import string
 import sys
 import traceback
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import typer
 from typer._click.utils import make_default_short_help  # Click's own cut of a command's help (typer pinned <0.29).
 from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.main import get_command_from_info
+from typer.models import CommandInfo
 
 from lstm_explorer.catalogue import BY_NAME, EXAMPLE_KINDS, Argument, Panel
 from lstm_explorer.errors import ExitStatus, ExplorerError, Interrupted, interrupted
@@ -164,6 +167,24 @@ def _with_lang(params: list[Any]) -> list[Any]:
 
 # mypy sees the mixin's main/invoke as narrower than click's; they take and pass on the same arguments.
 class ExplorerGroup(OneLineErrors, TyperGroup):  # type: ignore[misc]
+    """The group of commands, each built only when it is called or its help is asked for.
+
+    Building a model command means turning some fifty flags into Click options; `lstm-explore
+    --help` lists the commands by their descriptions alone and would pay that four times for nothing.
+    """
+
+    later: ClassVar[dict[str, Later]] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.commands, *(name for name in self.later if name not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in self.later:
+            self.commands[cmd_name] = get_command_from_info(
+                self.later[cmd_name].info(), pretty_exceptions_short=True, rich_markup_mode=self.rich_markup_mode
+            )
+        return self.commands.get(cmd_name)
+
     def get_params(self, ctx: Any) -> list[Any]:
         """The group's flags with --version before --help: a real option, so --help lists it as it is."""
         params = _with_lang(super().get_params(ctx))
@@ -173,7 +194,22 @@ class ExplorerGroup(OneLineErrors, TyperGroup):  # type: ignore[misc]
         return [*params, version_option()]
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
-        write_plain_help(self, ctx, formatter, dict(self.commands))
+        listed = {name: self.commands.get(name) or _described(self.later[name]) for name in self.list_commands(ctx)}
+        write_plain_help(self, ctx, formatter, listed)
+
+
+@dataclass(frozen=True)
+class Later:
+    """A command of the group: its name and description now, everything else when it is built."""
+
+    name: str
+    help: str
+    info: Callable[[], CommandInfo]
+
+
+def _described(later: Later) -> TyperCommand:
+    """A command without its flags: all the group's --help shows of it."""
+    return TyperCommand(name=later.name, help=later.help)
 
 
 class ExplorerCommand(OneLineErrors, TyperCommand):  # type: ignore[misc]

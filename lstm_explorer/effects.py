@@ -19,6 +19,7 @@ from lstm_explorer.config import LSTMConfig
 from lstm_explorer.inputs import InputData
 from lstm_explorer.language import say
 from lstm_explorer.masks import REPEATED, fully_masked, outcomes, right_padded
+from lstm_explorer.reference import Steps
 
 SATURATION_MARGIN = 1e-3
 LEARNING_RATE = 0.1
@@ -58,7 +59,7 @@ class Context:
     x: np.ndarray
     outputs: list[np.ndarray]
     training: bool
-    steps: list[Any]
+    steps: Steps
     loop: dict[str, np.ndarray]
     data: InputData
     state: tuple[np.ndarray, np.ndarray] | None = None
@@ -288,7 +289,7 @@ def return_state(ctx: Context, name: str) -> Effect:
 
 def return_sequences(ctx: Context, name: str) -> Effect:
     """Both forms come from the main call: Keras's loop yields the last output, the trace every h_t."""
-    sequence = np.stack([step.h for step in ctx.steps], axis=1)
+    sequence = np.swapaxes(ctx.steps.h, 0, 1)
     last = ctx.loop["last_output"]
     diff = _max_diff(sequence[:, -1], last)
     equal = bool(np.array_equal(sequence[:, -1], last))
@@ -709,11 +710,11 @@ def saturation(ctx: Context, name: str = "saturation") -> Effect:
     """Share of i, f, o activations (every sample and step, from the layer's own trace) near 0 or 1."""
     counts, sizes = {}, {}
     for k, gate in enumerate(("i", "f", "o")):  # one gate at a time: a wide batch's gates are large
-        if ctx.steps[0].near is not None:  # a lean trace counted them as it went (engine.trace_steps)
-            counts[gate] = int(sum(int(step.near[k]) for step in ctx.steps))
-            sizes[gate] = len(ctx.steps) * ctx.steps[0].h.size
+        if ctx.steps.near is not None:  # a lean trace counted them as it went (engine.trace_steps)
+            counts[gate] = int(ctx.steps.near[:, k].sum())
+            sizes[gate] = ctx.steps.h.size
             continue
-        values = np.stack([getattr(step, gate) for step in ctx.steps])
+        values = getattr(ctx.steps, gate)
         near = (np.abs(values) <= SATURATION_MARGIN) | (np.abs(values - 1.0) <= SATURATION_MARGIN)
         counts[gate], sizes[gate] = int(near.sum()), near.size
     share = sum(counts.values()) / sum(sizes.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import inspect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -25,7 +26,7 @@ from lstm_explorer.inputs import InputData
 from lstm_explorer.language import say
 from lstm_explorer.masks import fully_masked, outcomes
 from lstm_explorer.quiet import muted
-from lstm_explorer.reference import Step, compare, lstm_forward
+from lstm_explorer.reference import Step, Steps, compare, lstm_forward
 from lstm_explorer.specs import Spec
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -40,8 +41,10 @@ COMPILED_RTOL = 1e-6
 LEAN_TRACE_BYTES = 64 * 2**20
 # Samples the NumPy check computes at a time.
 REFERENCE_CHUNK = 32
-# Timesteps a compiled trace steps through per call of its graph (see `_stepped_in_graph`).
+# Timesteps a compiled trace steps through per call of its graph, at most, and the most memory one
+# call's steps may hold (see `_stepped_in_graph`).
 TRACE_CHUNK = 1000
+TRACE_CHUNK_BYTES = 8 * 2**20
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class LSTMPart:
     config: LSTMConfig
     input: np.ndarray
     weights: list[NamedArray]
-    steps: list[Step]
+    steps: Steps
     dropout_masks: list[NamedArray] = field(default_factory=list)
 
     @property
@@ -132,7 +135,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     reference: ReferenceCheck | None = None
-    trace: list[Step] = field(default_factory=list)
+    trace: Sequence[Step] = field(default_factory=list)
     trace_sample: int = 0
     dropout_masks: list[NamedArray] = field(default_factory=list)
     # With a padding mask: per sample and timestep, what the output there is (masks.outcomes).
@@ -322,7 +325,7 @@ def run(
                 demonstrations,
             ),
             reference=check_against_reference(config, x, layer, tensors, masks, data.mask, state),
-            trace=[step.sample(trace_sample) for step in steps],
+            trace=steps.sample(trace_sample),
             trace_sample=trace_sample,
             dropout_masks=_name_masks(masks),
             mask_outcomes=None
@@ -572,7 +575,7 @@ def trace_steps(
     padding_mask: np.ndarray | None = None,
     state: InitialState | None = None,
     keep_sample: int | None = None,
-) -> list[Step]:
+) -> Steps:
     """Step the cell's own equations with Keras ops, in the order LSTMCell.call performs them.
 
     Same operations on the same tensors as the layer's call, with the dropout masks that call drew
@@ -623,15 +626,12 @@ def trace_steps(
     order = list(range(x.shape[1] - 1, -1, -1) if layer.go_backwards else range(x.shape[1]))
     batch, timesteps = x.shape[:2]
     lean = keep_sample is not None and batch > 1 and batch * timesteps * 8 * units * 4 > LEAN_TRACE_BYTES
+    # x timestep first, in processing order, without a copy: a view read forwards or backwards.
+    xs = np.swapaxes(x, 0, 1)[::-1] if layer.go_backwards else np.swapaxes(x, 0, 1)
     if compiled(timesteps) and lean:
         assert keep_sample is not None
-        *stacked, near = _stepped_in_graph(step, x, padding_mask, order, h, c, keep_sample)
-        z, i, f, g, o, c_all, h_all = stacked
-        kept = (keep_sample,)
-        return [
-            Step(t, x[:, t], z[k], i[k], f[k], g[k], o[k], c_all[k], h_all[k], rows=kept, near=near[k])
-            for k, t in enumerate(order)
-        ]
+        z, i, f, g, o, c_all, h_all, near = _stepped_in_graph(step, x, padding_mask, order, h, c, keep_sample)
+        return Steps(np.asarray(order), xs, z, i, f, g, o, c_all, h_all, rows=(keep_sample,), near=near)
     if compiled(timesteps):
         stacked = _stepped_in_graph(step, x, padding_mask, order, h, c)
     else:
@@ -642,7 +642,8 @@ def trace_steps(
             c, h = record[5], record[6]
             rows.append([np.asarray(value) for value in record])
         stacked = [np.stack(column) for column in zip(*rows)]
-    return [Step(t, x[:, t], *(values[k] for values in stacked)) for k, t in enumerate(order)]
+    z, i, f, g, o, c_all, h_all = stacked
+    return Steps(np.asarray(order), xs, z, i, f, g, o, c_all, h_all)
 
 
 def _stepped_in_graph(
@@ -669,7 +670,7 @@ def _stepped_in_graph(
         close = (tf.abs(gate) <= SATURATION_MARGIN) | (tf.abs(gate - 1.0) <= SATURATION_MARGIN)
         return tf.reduce_sum(tf.cast(close, tf.int64))
 
-    @tf.function
+    @tf.function(reduce_retracing=True)  # a shorter last chunk reuses the graph instead of tracing anew
     def loop(xs: Any, keeps: Any, h: Any, c: Any) -> tuple[list[Any], Any, Any]:
         length = tf.shape(xs)[0]
         arrays = [tf.TensorArray(xs.dtype, size=length) for _ in range(7)]
@@ -686,10 +687,15 @@ def _stepped_in_graph(
         return (stacked if keep_sample is None else [*stacked, counts.stack()]), h, c
 
     # A chunk of timesteps per call of the same graph: a TensorArray holds each step's tensors apart
-    # until it stacks them, and a whole long sequence's worth of them would double the trace's memory.
+    # until it stacks them, and then the stack is copied out, so a call holds its steps three times
+    # over; a whole long sequence's worth, or a wide batch's, would triple the trace's memory.
+    kept = 1 if keep_sample is not None else x.shape[0]
+    step_bytes = 4 * (x.shape[0] + 9 * kept) * h.shape[-1]
+    most = max(1, min(TRACE_CHUNK, TRACE_CHUNK_BYTES // step_bytes))
+    chunk = -(-len(order) // -(-len(order) // most))  # chunks of one length where the steps allow
     results: list[np.ndarray] = []
-    for start in range(0, len(order), TRACE_CHUNK):
-        part = slice(start, start + TRACE_CHUNK)
+    for start in range(0, len(order), chunk):
+        part = slice(start, start + chunk)
         stacked, h, c = loop(xs[part], None if keeps is None else keeps[part], h, c)
         if not results:
             results = [np.empty((len(order), *values.shape[1:]), values.dtype.as_numpy_dtype) for values in stacked]

@@ -212,7 +212,7 @@ def run(
             notes=config.notes() + _run_notes(top, training, data) + _model_notes(architecture),
             effects=_effects(keras, tf, config, built, parts, produced, tensors, data, training, demonstrations),
             reference=_reference(built, architecture, data, tensors, recorded, parts),
-            trace=[step.sample(trace_sample) for step in part.steps],
+            trace=part.steps.sample(trace_sample),
             trace_sample=trace_sample,
             dropout_masks=part.dropout_masks,
             mask_outcomes=_mask_outcomes(built, data),
@@ -354,10 +354,10 @@ def _reference(
             )
             results.append((direction, forward))
             part = by_direction[(number, direction)]
-            rows = part.steps[0].rows
-            traced.append(np.stack([step.h for step in part.steps]))
+            rows = part.steps.rows
+            traced.append(part.steps.h)
             stepped.append(np.stack([step.h for step in forward.steps]))
-            traced.append(np.stack([step.c for step in part.steps]))
+            traced.append(part.steps.c)
             stepped.append(np.stack([step.c if rows is None else step.c[list(rows)] for step in forward.steps]))
         outputs = [r.sequence if config["return_sequences"] else r.last for _, r in results]
         if architecture.bidirectional and config["return_sequences"]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -21,6 +22,8 @@ Array = np.ndarray
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
 _erf = np.vectorize(math.erf, otypes=[np.float64])
+# Values compared at a time (see `compare`).
+COMPARE_BLOCK = 1 << 16
 
 
 def _sigmoid(x: Array) -> Array:
@@ -123,6 +126,50 @@ class Step:
         return Step(
             self.t, self.x[b], self.z[row], self.i[row], self.f[row], self.g[row], self.o[row], self.c[row], self.h[b]
         )
+
+
+@dataclass(frozen=True, eq=False)
+class Steps(Sequence[Step]):
+    """A pass's steps as arrays stacked over time, timestep first in processing order, each Step made
+    when it is asked for.
+
+    A long sequence's trace is then a few arrays rather than tens of thousands of objects holding
+    views of them (at 10,000 steps the objects alone took more memory than the numbers); `sample`
+    cuts one sample out of every array without copying.
+    """
+
+    t: Array
+    x: Array
+    z: Array
+    i: Array
+    f: Array
+    g: Array
+    o: Array
+    c: Array
+    h: Array
+    rows: tuple[int, ...] | None = None
+    near: Array | None = None
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+    @overload
+    def __getitem__(self, k: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> Steps: ...
+
+    def __getitem__(self, k: int | slice) -> Step | Steps:
+        near = None if self.near is None else self.near[k]
+        x, z, i, f, g, o, c, h = (a[k] for a in (self.x, self.z, self.i, self.f, self.g, self.o, self.c, self.h))
+        if isinstance(k, slice):
+            return Steps(self.t[k], x, z, i, f, g, o, c, h, rows=self.rows, near=near)
+        return Step(int(self.t[k]), x, z, i, f, g, o, c, h, rows=self.rows, near=near)
+
+    def sample(self, b: int) -> Steps:
+        row = b if self.rows is None else self.rows.index(b)
+        z, i, f, g, o, c = (a[:, row] for a in (self.z, self.i, self.f, self.g, self.o, self.c))
+        return Steps(self.t, self.x[:, b], z, i, f, g, o, c, self.h[:, b])
 
 
 def lstm_step(
@@ -245,9 +292,11 @@ def compare(
         if np.shape(got_all) != np.shape(want_all):
             ok = False
             continue
-        # Sample by sample: a wide batch's temporaries stay the size of one sample.
-        for got, want in zip(np.atleast_2d(got_all), np.atleast_2d(want_all)):
-            got64, want64 = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+        # A block of values at a time: a wide batch's or a long sequence's float64 temporaries stay small.
+        got_flat, want_flat = np.ravel(got_all), np.ravel(want_all)
+        for start in range(0, got_flat.size, COMPARE_BLOCK):
+            block = slice(start, start + COMPARE_BLOCK)
+            got64, want64 = got_flat[block].astype(np.float64), want_flat[block].astype(np.float64)
             finite = np.isfinite(got64) & np.isfinite(want64)
             diff = np.abs(got64[finite] - want64[finite])
             if diff.size:

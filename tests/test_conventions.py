@@ -212,17 +212,43 @@ def test_the_exit_status_check_finds_numbers():
     assert _literal_exit_statuses(ast.parse(source)) == [2, 3, 5, 6]
 
 
-def test_bash_completion_offers_flags():
+@pytest.mark.parametrize(
+    ("words", "offered"),
+    [
+        ("lstm-explore --uni", ["--units", "--unit-forget-bias"]),
+        ("lstm-explore tr", ["trace"]),
+        ("lstm-explore trace --uni", ["--units", "--unit-forget-bias", "--unit"]),
+    ],
+)
+def test_bash_completion_offers_commands_and_flags(words, offered):
+    """The commands are built only when needed (see ExplorerGroup): completion still finds them and their flags."""
     env = {
         **os.environ,
         "_LSTM_EXPLORE_COMPLETE": "complete_bash",
-        "COMP_WORDS": "lstm-explore --uni",
-        "COMP_CWORD": "1",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
     }
     result = subprocess.run(
         [sys.executable, "-m", "lstm_explorer"], capture_output=True, text=True, env=env, timeout=600
     )
-    assert (result.returncode, result.stdout.split()) == (0, ["--units", "--unit-forget-bias"])
+    assert (result.returncode, result.stdout.split()) == (0, offered)
+
+
+def test_the_group_s_help_builds_no_command(invoke):
+    """`lstm-explore --help` lists every command from its description alone; a command is built when called."""
+    import typer
+
+    from lstm_explorer.cli import ModelCommands, app
+
+    group = typer.main.get_command(app)
+    with pytest.raises(SystemExit):
+        group.main(["--help"])
+    assert group.commands == {}
+    listed = invoke("--help").stdout
+    assert all(f"│ {name} " in listed for name in ModelCommands.later)
+    with typer.Context(group) as ctx:
+        assert group.get_command(ctx, "vary").name == "vary"
+    assert list(group.commands) == ["vary"]
 
 
 @pytest.mark.parametrize(

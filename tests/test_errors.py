@@ -293,7 +293,8 @@ def test_bad_input(invoke, tmp_path, args, status, message):
 def test_the_table_is_large_and_covers_every_flag():
     assert len(CASES) >= 60
     group = typer.main.get_command(app)
-    commands = [group, *group.commands.values()]  # type: ignore[attr-defined]
+    with typer.Context(group) as ctx:
+        commands = [group, *(group.get_command(ctx, name) for name in group.list_commands(ctx))]
     flags = {opt for command in commands for param in command.params for opt in param.opts if opt.startswith("--")}
     flags -= {opt for command in commands for param in command.params for opt in param.secondary_opts}
     exercised = {arg.split("=")[0] for case in CASES for arg in case[0] if arg.startswith("--")}

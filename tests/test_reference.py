@@ -251,3 +251,52 @@ def test_a_fully_masked_sample_gives_zeros_and_keeps_its_initial_state(keras):
         MASK_X, w["kernel"], w["recurrent_kernel"], w["bias"], initial_h=states[0], initial_c=states[1], mask=mask
     )
     assert compare([sequence, h, c], [forward.sequence, forward.h, forward.c])[1]
+
+
+def test_steps_are_views_of_the_stacked_arrays():
+    """A pass's Steps make each Step on demand from arrays stacked over time; a sample's are views."""
+    from lstm_explorer.reference import Step, Steps
+
+    rng = np.random.default_rng(0)
+    t = np.arange(5)[::-1]
+    x = rng.normal(size=(5, 3, 2))
+    z = rng.normal(size=(5, 3, 8))
+    gates = [rng.normal(size=(5, 3, 2)) for _ in range(6)]
+    steps = Steps(t, x, z, *gates)
+    assert len(steps) == 5 and [s.t for s in steps] == [4, 3, 2, 1, 0]
+    assert isinstance(steps[1], Step) and steps[1].t == 3
+    np.testing.assert_array_equal(steps[1].z, z[1])
+    assert [s.t for s in steps[1:3]] == [3, 2]
+    one = steps.sample(2)
+    np.testing.assert_array_equal(one[4].h, gates[5][4, 2])
+    np.testing.assert_array_equal(one[0].x, x[0, 2])
+    assert np.shares_memory(one.z, z) and np.shares_memory(one.h, gates[5])
+    np.testing.assert_array_equal(one[3].z, steps[3].sample(2).z)
+
+
+def test_a_lean_steps_sample_reads_its_kept_row():
+    from lstm_explorer.reference import Steps
+
+    rng = np.random.default_rng(1)
+    kept = [rng.normal(size=(4, 1, 2)) for _ in range(6)]
+    h = rng.normal(size=(4, 3, 2))
+    near = np.arange(12).reshape(4, 3)
+    steps = Steps(np.arange(4), rng.normal(size=(4, 3, 1)), *kept, h, rows=(2,), near=near)
+    one = steps.sample(2)
+    np.testing.assert_array_equal(one.c, kept[5][:, 0])
+    np.testing.assert_array_equal(one.h, h[:, 2])
+    np.testing.assert_array_equal(steps[1].near, near[1])
+
+
+def test_compare_finds_a_difference_in_any_block():
+    """compare works through large arrays a block at a time: the last value counts like the first."""
+    from lstm_explorer.reference import COMPARE_BLOCK
+
+    want = np.zeros((3, COMPARE_BLOCK + 5), dtype=np.float32)
+    got = want.copy()
+    assert compare([got], [want]) == (0.0, True)
+    got[-1, -1] = 0.5
+    assert compare([got], [want]) == (0.5, False)
+    got[-1, -1] = np.nan
+    assert compare([got], [want])[1] is False
+    assert compare([got[:, :-1]], [want])[1] is False

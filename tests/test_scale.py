@@ -125,3 +125,18 @@ def test_a_lean_trace_shows_what_the_full_one_shows(monkeypatch, keywords):
     assert saturation == {e.name: e.data for e in lean.effects if e.name.startswith("saturation")}
     # In a model, the lean trace's c is held against NumPy for the traced sample only.
     assert lean.reference.ok and lean.reference.max_abs_diff <= full.reference.max_abs_diff
+
+
+def test_a_trace_chunked_by_its_memory_is_the_same(monkeypatch):
+    """A call of the trace's graph holds at most TRACE_CHUNK_BYTES of steps: here six steps a call,
+    six calls of 6 and one of 4 (the shorter chunk reuses the graph), the same trace bit for bit."""
+    keywords = dict(units=4, features=3, batch=2, return_sequences=True)
+    monkeypatch.setattr(engine, "COMPILE_FROM_TIMESTEPS", 1)
+    whole = lstm_explorer.trace(timesteps=40, **keywords).result
+    step_bytes = 4 * (2 + 9 * 2) * 4
+    monkeypatch.setattr(engine, "TRACE_CHUNK_BYTES", 6 * step_bytes)
+    chunked = lstm_explorer.trace(timesteps=40, **keywords).result
+    for a, b in zip(whole.trace, chunked.trace, strict=True):
+        for key in ("x", "z", "i", "f", "g", "o", "c", "h"):
+            np.testing.assert_array_equal(getattr(a, key), getattr(b, key))
+    np.testing.assert_array_equal(np.stack([step.h for step in chunked.trace]), chunked.outputs[0].values[0])

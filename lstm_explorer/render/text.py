@@ -37,6 +37,14 @@ def _pieces(paragraph: str) -> list[tuple[str, bool]]:
     """
     texts: list[str] = []
     spaces: list[bool] = []
+    if paragraph.isascii():  # Every character narrow: the pieces are the words, the same as below but faster.
+        for number, word in enumerate(paragraph.split()):
+            if texts and texts[-1][-1] in OPENING:
+                texts[-1] += " " + word
+            else:
+                texts.append(word)
+                spaces.append(number > 0 or paragraph[:1].isspace())
+        return _closing_joined(texts, spaces)
     spaced = glue_next = False
     for ch in paragraph:
         if ch.isspace():
@@ -49,6 +57,11 @@ def _pieces(paragraph: str) -> list[tuple[str, bool]]:
             texts.append(ch)
             spaces.append(spaced)
         spaced, glue_next = False, ch in OPENING
+    return _closing_joined(texts, spaces)
+
+
+def _closing_joined(texts: list[str], spaces: list[bool]) -> list[tuple[str, bool]]:
+    """Pieces of closing marks alone (a space before them) joined to the piece before."""
     pieces: list[tuple[str, bool]] = []
     for text, before in zip(texts, spaces):
         if pieces and before and all(ch in CLOSING for ch in text):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -78,7 +80,7 @@ def _real_steps(result: RunResult) -> set[int]:
     return {t for t in range(mask.shape[1]) if mask[result.trace_sample, t]}
 
 
-def step_table(steps: list[Step], unit: int, units: int, width: int, real: set[int] | None = None) -> Group:
+def step_table(steps: Sequence[Step], unit: int, units: int, width: int, real: set[int] | None = None) -> Group:
     """Quantities as rows, timesteps as columns (in processing order), so each row reads over time.
 
     A masked step's column is marked: its gates are what the cell computed and the layer threw
