@@ -37,6 +37,36 @@ CASES = {
 }
 
 
+# Training (`fit`), above a fit of one unit on eight samples for one epoch: (flags, keywords for
+# lstm_explorer.fit's configuration and data).
+TRAINING_BASELINE = ["fit", "--samples", "8", "--epochs", "1", "--units", "1"]
+TRAINING_CASES = {
+    "training: adding 4096 × 200, units 64, batch 256": (
+        ["fit", "--task", "adding", "--samples", "4096", "--timesteps", "200", "--units", "64"],
+        dict(task="adding", samples=4096, timesteps=200, units=64, batch_size=256),
+    ),
+    "training: next 100,000 × 10, units 256, batch 1024": (
+        ["fit", "--samples", "100000", "--units", "256"],
+        dict(task="next", samples=100_000, units=256, batch_size=1024),
+    ),
+}
+
+
+def _training_estimate(task: str, samples: int, units: int, batch_size: int, timesteps: int | None = None) -> int:
+    from lstm_explorer import api, fitting, tasks
+
+    config, architecture = api.model_configuration({"units": units})
+    data = tasks.make(task, samples=samples, timesteps=timesteps)
+    return fitting.estimate(config, architecture, data, fitting.settings(1, batch_size, None)).total
+
+
+def _row(name: str, growth: int, estimate: int) -> int:
+    ratio = estimate / growth if growth > 0 else float("inf")
+    miss = not 1.0 <= ratio <= 3.0
+    print(f"{name:52} {growth / 2**20:10.0f} {estimate / 2**20:12.0f} {ratio:6.2f}{'  outside 1–3×' if miss else ''}")
+    return miss
+
+
 def main() -> int:
     baseline = measure([*TOOL, "--units", "1"]).rss_kib * 1024
     print(f"baseline peak RSS (--units 1): {baseline / 2**20:.0f} MiB")
@@ -44,13 +74,13 @@ def main() -> int:
     misses = 0
     for name, (args, shape, options) in CASES.items():
         growth = measure([*TOOL, *args]).rss_kib * 1024 - baseline
-        estimate = limits.estimate(shape, **options).total
-        ratio = estimate / growth if growth > 0 else float("inf")
-        miss = not 1.0 <= ratio <= 3.0
-        misses += miss
-        print(
-            f"{name:52} {growth / 2**20:10.0f} {estimate / 2**20:12.0f} {ratio:6.2f}{'  outside 1–3×' if miss else ''}"
-        )
+        misses += _row(name, growth, limits.estimate(shape, **options).total)
+    trained = measure([*TOOL, *TRAINING_BASELINE]).rss_kib * 1024
+    print(f"training baseline peak RSS ({' '.join(TRAINING_BASELINE)}): {trained / 2**20:.0f} MiB")
+    for name, (args, keywords) in TRAINING_CASES.items():
+        flags = [*args, "--batch-size", str(keywords["batch_size"]), "--epochs", "1"]
+        growth = measure([*TOOL, *flags]).rss_kib * 1024 - trained
+        misses += _row(name, growth, _training_estimate(**keywords))
     return 1 if misses else 0
 
 

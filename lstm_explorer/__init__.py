@@ -1,14 +1,15 @@
 """Build, run and explain any configuration of a Keras LSTM layer.
 
-The package is importable without TensorFlow (or even NumPy): `run`, `trace`, `vary`, `export` and
-`explain` come from :mod:`lstm_explorer.api` on first use, and only :mod:`lstm_explorer.engine`
-loads TensorFlow, when a layer is actually built.
+The package is importable without TensorFlow (or even NumPy): `run`, `trace`, `vary`, `fit`,
+`vary_fit`, `export` and `explain` come from :mod:`lstm_explorer.api` on first use, and only
+:mod:`lstm_explorer.engine` and :mod:`lstm_explorer.training` load TensorFlow, when a layer is
+actually built.
 """
 
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["run", "trace", "vary", "export", "explain", "__version__"]
+__all__ = ["run", "trace", "vary", "fit", "vary_fit", "export", "explain", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,7 @@ from lstm_explorer.catalogue import (
     DEFAULT_RANDOM_SEED,
     VARY_EXAMPLES,
     VARY_SPEC_EXAMPLE,
+    Argument,
     Kind,
     lookup,
 )
@@ -40,6 +41,7 @@ from lstm_explorer.inputs import InputData
 from lstm_explorer.language import current, say, speaking
 
 if TYPE_CHECKING:
+    from lstm_explorer.fitting import Fit, FitVary
     from lstm_explorer.from_code import FromCode
     from lstm_explorer.saved import Saved
 
@@ -139,8 +141,7 @@ def prepare(
     shape_of_model = Architecture() if architecture is None else architecture
     if not shape_of_model.single and (initial_h is not None or initial_c is not None):
         raise UsageError(say("model.initial_state_unsupported"))
-    if isinstance(random_seed, bool) or not isinstance(random_seed, int) or not 0 <= random_seed <= MAX_RANDOM_SEED:
-        raise UsageError(say("inputs.random_seed_range", largest=MAX_RANDOM_SEED, value=shorten(str(random_seed))))
+    _checked_seed(random_seed)
     bound = limits.parse_bound(max_memory)
     if code is not None and input is None and batch is None and timesteps is None and features is None:
         batch, timesteps, features = (code.sizes.get(name) for name in ("batch", "timesteps", "features"))
@@ -678,36 +679,43 @@ def vary(
             return _vary_padding(prepared, options, values, verbose, progress)
         if name in MODEL_VARIED:
             return _vary_model(name, prepared, merged, values, verbose, progress)
-        target = lookup(argument)
-        if target is None:
-            from lstm_explorer.explanations import resolve
-
-            resolve(argument, "vary")
-        if target is None or target.kind is Kind.TIME_MAJOR:
-            raise UsageError(say("inputs.vary_removed", argument=shorten(argument)))
-        given = list(values) if values is not None else []
-        texts = given or list(target.vary_defaults)
-        if not texts:
-            example = VARY_EXAMPLES.get(target.kind, VARY_SPEC_EXAMPLE)
-            raise UsageError(say("inputs.vary_needs_values", name=target.name, example=example))
-        base = {a.name: prepared.config[a.name] for a in ARGUMENTS}
-        configs = []
-        for value in texts:
-            label = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-            raw = parse_value(target, value) if isinstance(value, str) else value
-            try:
-                configs.append(
-                    (label, build_config({**base, target.name: raw}, prepared.config.explicit | {target.name}))
-                )
-            except UsageError as error:
-                raise UsageError(
-                    error.args[0]
-                    if str(error).startswith("vary ")
-                    else say("inputs.vary_value_invalid", name=target.name, label=shorten(label), error=error)
-                ) from None
+        target, configs = _varied(argument, values, prepared.config)
         for label, config in configs:
             prepared.check_memory(config, trace=False, what=f"vary {target.name} {shorten(label)}")
         return _swept(target.name, configs, prepared, target.shares_weights_in_vary, verbose, progress)
+
+
+def _varied(
+    argument: str, values: Iterable[object] | None, base_config: LSTMConfig
+) -> tuple[Argument, list[tuple[str, LSTMConfig]]]:
+    """The LSTM argument `vary` sweeps and one configuration per value (its label as typed), the
+    rest as in `base_config`."""
+    target = lookup(argument)
+    if target is None:
+        from lstm_explorer.explanations import resolve
+
+        resolve(argument, "vary")
+    if target is None or target.kind is Kind.TIME_MAJOR:
+        raise UsageError(say("inputs.vary_removed", argument=shorten(argument)))
+    given = list(values) if values is not None else []
+    texts = given or list(target.vary_defaults)
+    if not texts:
+        example = VARY_EXAMPLES.get(target.kind, VARY_SPEC_EXAMPLE)
+        raise UsageError(say("inputs.vary_needs_values", name=target.name, example=example))
+    base = {a.name: base_config[a.name] for a in ARGUMENTS}
+    configs = []
+    for value in texts:
+        label = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+        raw = parse_value(target, value) if isinstance(value, str) else value
+        try:
+            configs.append((label, build_config({**base, target.name: raw}, base_config.explicit | {target.name})))
+        except UsageError as error:
+            raise UsageError(
+                error.args[0]
+                if str(error).startswith("vary ")
+                else say("inputs.vary_value_invalid", name=target.name, label=shorten(label), error=error)
+            ) from None
+    return target, configs
 
 
 def _swept(
@@ -914,6 +922,132 @@ def _torch_export(prepared: Prepared, names: list[str], verbose: bool) -> str:
     lstm_weights = {(p.layer, p.direction): {w.name: w.values for w in p.weights} for p in result.parts}
     head = {w.name.rsplit("/", 1)[-1]: w.values for w in result.weights if w.name.startswith("dense/")}
     return scripts.model_torch_script(config, architecture, data.values, lstm_weights, head, names, notes)
+
+
+def fit(
+    task: str | None = None,
+    input: str | Path | None = None,
+    target: str | Path | None = None,
+    *,
+    epochs: int | None = None,
+    repeats: int | None = None,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    samples: int | None = None,
+    timesteps: int | None = None,
+    features: int | None = None,
+    delay: int | None = None,
+    random_seed: int = DEFAULT_RANDOM_SEED,
+    save: str | Path | None = None,
+    force: bool = False,
+    max_memory: str | None = None,
+    from_code: str | None = None,
+    verbose: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    lang: str | None = None,
+    **arguments: object,
+) -> Fit:
+    """Train the configured LSTM (and the model options around it, with a Dense head of the target's
+    size) with Adam on a task ("next", "adding", "delay") or on `input` and `target` files, once per
+    seed (`repeats` seeds from `random_seed` on), and measure the learning.
+
+    `progress` is told (epochs done, epochs in all) after every epoch. Ctrl-C stops the training and
+    returns what finished, with `interrupted` set. `save` keeps the first seed's trained model as a
+    .keras file (never over an existing one unless `force`)."""
+    with speaking(current() if lang is None else lang):
+        from lstm_explorer import fitting
+
+        model_arguments, call_options = _fit_options(arguments)
+        fitting.check_refused(call_options)
+        merged, source = source_of(model_arguments, None, None, from_code)
+        config, architecture = model_configuration(merged)
+        how = fitting.settings(epochs, batch_size, learning_rate)
+        bound = limits.parse_bound(max_memory)
+        source_of_data = fitting.DataOptions(task, input, target, samples, timesteps, features, delay, repeats)
+        plan = fitting.plan(source_of_data, _checked_seed(random_seed), how, bool(config["stateful"]), bound)
+        config, notes = fitting.configured(config, plan.data)
+        fitting.check_head(architecture, plan.data)
+        plan = replace(plan, notes=(*source.notes, *plan.notes, *notes))
+        destination = None
+        if save is not None:
+            from lstm_explorer.files import check_target
+
+            destination = check_target(str(save), "--save", force, suffix=".keras")
+        fitting.check_memory([config], architecture, plan.data, how, bound)
+        count = _counter(progress, how.epochs * len(plan.seeds))
+        keep = None if destination is None else fitting.saver(destination, force)
+        result = fitting.run_fit(config, architecture, plan, verbose=verbose, on_epoch=count, save=keep)
+        result.save_to = destination
+        if destination is not None and result.runs and result.runs[0].complete:
+            result.saved = destination
+        return result
+
+
+def vary_fit(
+    argument: str,
+    values: Iterable[object] | None = None,
+    task: str | None = None,
+    input: str | Path | None = None,
+    target: str | Path | None = None,
+    *,
+    epochs: int | None = None,
+    repeats: int | None = None,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    samples: int | None = None,
+    timesteps: int | None = None,
+    features: int | None = None,
+    delay: int | None = None,
+    random_seed: int = DEFAULT_RANDOM_SEED,
+    max_memory: str | None = None,
+    from_code: str | None = None,
+    verbose: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    lang: str | None = None,
+    **arguments: object,
+) -> FitVary:
+    """Train every value of one LSTM argument on the same data with the same seeds (see `fit`), and
+    compare the final validation losses with a paired test over the seeds."""
+    with speaking(current() if lang is None else lang):
+        from lstm_explorer import fitting
+
+        model_arguments, call_options = _fit_options(arguments)
+        fitting.check_refused(call_options)
+        name = argument.strip().lstrip("-").replace("-", "_").lower()
+        if name == "padding" or name in MODEL_VARIED:
+            raise UsageError(say("fit.vary_model_argument", argument=name))
+        merged, source = source_of(model_arguments, None, None, from_code)
+        config, architecture = model_configuration(merged)
+        how = fitting.settings(epochs, batch_size, learning_rate)
+        bound = limits.parse_bound(max_memory)
+        chosen, configs = _varied(argument, values, config)
+        stateful = any(bool(c["stateful"]) for _, c in configs)
+        source_of_data = fitting.DataOptions(task, input, target, samples, timesteps, features, delay, repeats)
+        plan = fitting.plan(source_of_data, _checked_seed(random_seed), how, stateful, bound)
+        fitting.check_head(architecture, plan.data)
+        rows, notes = [], list(source.notes) + list(plan.notes)
+        for label, row_config in configs:
+            trained, said = fitting.configured(row_config, plan.data)
+            rows.append(fitting.FitRow(label, trained))
+            notes += [note for note in said if note not in notes]
+        plan = replace(plan, notes=tuple(notes))
+        fitting.check_memory([row.config for row in rows], architecture, plan.data, how, bound)
+        count = _counter(progress, how.epochs * len(plan.seeds) * len(rows))
+        return fitting.run_vary(chosen.name, rows, architecture, plan, verbose=verbose, on_epoch=count)
+
+
+def _fit_options(arguments: Mapping[str, object]) -> tuple[dict[str, object], dict[str, object]]:
+    """The LSTM and model keywords apart from the one-call options `fit` refuses (see fitting.REFUSED)."""
+    from lstm_explorer.fitting import REFUSED
+
+    model = {name: value for name, value in arguments.items() if name not in REFUSED}
+    return model, {name: value for name, value in arguments.items() if name in REFUSED}
+
+
+def _checked_seed(random_seed: object) -> int:
+    if isinstance(random_seed, bool) or not isinstance(random_seed, int) or not 0 <= random_seed <= MAX_RANDOM_SEED:
+        raise UsageError(say("inputs.random_seed_range", largest=MAX_RANDOM_SEED, value=shorten(str(random_seed))))
+    return random_seed
 
 
 def explain(name: str, lang: str = "en") -> Explanation:

@@ -49,6 +49,7 @@ class Panel(str, Enum):
     STATE = "State and execution"
     CALL = "Call arguments"
     MODEL = "The layer in a model"
+    TRAINING = "Training"
     IO = "Input and output"
 
 
@@ -465,6 +466,26 @@ class Related:
     def summary(self) -> str:
         return say(f"summary.{self.name}")
 
+
+# The arguments that act on learning rather than (only) on one forward pass: their explain pages
+# have an "In training" section with a fit / vary --fit command.
+IN_TRAINING = (
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "unit_forget_bias",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "seed",
+    "stateful",
+)
 
 RELATED: tuple[Related, ...] = (
     Related("mask", Kind.MASK, None, Panel.CALL, ("--mask", "--lengths"), "LSTM.call"),

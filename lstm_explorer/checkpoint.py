@@ -13,7 +13,7 @@ import os
 import time
 
 ENVIRONMENT_VARIABLE = "LSTM_EXPLORE_PAUSE_AT"
-PHASES = ("import", "call", "write")
+PHASES = ("import", "call", "write", "epoch")
 LONGEST_WAIT_SECONDS = 600.0
 
 

@@ -33,7 +33,7 @@ from lstm_explorer.catalogue import (
 )
 from lstm_explorer.cli_core import ExplorerCommand, ExplorerGroup, Later, english, english_argument_help
 from lstm_explorer.cli_explain import EXPLAIN, explain
-from lstm_explorer.errors import UsageError
+from lstm_explorer.errors import Interrupted, UsageError, interrupted
 from lstm_explorer.language import say
 from lstm_explorer.render.terminal import Terminal
 
@@ -104,6 +104,40 @@ def _model_parameters() -> list[inspect.Parameter]:
         option = typer.Option(flag, metavar=metavar, help=help_text, rich_help_panel=model, show_default=False)
         parameters.append(_keyword(name, Annotated[Optional[str], option], None))
     return parameters
+
+
+# The flags of training (`fit`, `vary --fit`): name, type, metavar.
+FIT_OPTIONS: tuple[tuple[str, type, str | None], ...] = (
+    ("task", str, "[next|adding|delay]"),
+    ("target", str, "PATH"),
+    ("epochs", int, None),
+    ("repeats", int, None),
+    ("batch_size", int, None),
+    ("learning_rate", float, None),
+    ("samples", int, None),
+    ("delay", int, None),
+)
+
+
+def _fit_parameters() -> list[inspect.Parameter]:
+    panel = Panel.TRAINING.value
+    return [
+        _keyword(
+            name,
+            Annotated[
+                Optional[python_type],
+                typer.Option(
+                    "--" + name.replace("_", "-"),
+                    metavar=metavar,
+                    help=english(f"help.option.{name}"),
+                    rich_help_panel=panel,
+                    show_default=False,
+                ),
+            ],
+            None,
+        )
+        for name, python_type, metavar in FIT_OPTIONS
+    ]
 
 
 def _panel(flag: str) -> str:
@@ -273,8 +307,9 @@ def _shared_parameters() -> list[inspect.Parameter]:
     ]
 
 
-def lstm_command(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command one flag per catalogue argument plus the shared input and output flags.
+def lstm_command(func: Callable[..., Any], fit_flags: bool = False) -> Callable[..., Any]:
+    """Give a command one flag per catalogue argument plus the shared input and output flags (and,
+    with `fit_flags`, the training flags).
 
     The command receives them all in **options, next to its own parameters.
     """
@@ -289,7 +324,8 @@ def lstm_command(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
-    signature = inspect.Signature(generated + _model_parameters() + _shared_parameters() + own)
+    training = _fit_parameters() if fit_flags else []
+    signature = inspect.Signature(generated + _model_parameters() + training + _shared_parameters() + own)
     wrapper.__signature__ = signature  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     del wrapper.__wrapped__
@@ -405,7 +441,7 @@ class ModelCommands(ExplorerGroup):
 
 
 def command(
-    name: str | None = None, *, lstm_flags: bool = False, **info: Any
+    name: str | None = None, *, lstm_flags: bool = False, fit_flags: bool = False, **info: Any
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """`app.command`, except that the command (and, with lstm_flags, its generated flags: see
     lstm_command) is made only when it is called or its help is asked for."""
@@ -414,7 +450,8 @@ def command(
         key = name or function.__name__
 
         def built() -> CommandInfo:
-            return CommandInfo(key, callback=lstm_command(function) if lstm_flags else function, **info)
+            callback = lstm_command(function, fit_flags) if lstm_flags else function
+            return CommandInfo(key, callback=callback, **info)
 
         ModelCommands.later[key] = Later(key, info["help"], built)
         return function
@@ -514,7 +551,7 @@ app.callback()(run_command)
 command("run", cls=ExplorerCommand, help=english("help.command.run"))(run_command)
 
 
-@command(cls=ExplorerCommand, help=english("help.command.vary"), lstm_flags=True)
+@command(cls=ExplorerCommand, help=english("help.command.vary"), lstm_flags=True, fit_flags=True)
 def vary(
     ctx: typer.Context,
     argument: Annotated[
@@ -525,6 +562,9 @@ def vary(
         typer.Argument(help=english("help.option.values"), metavar="VALUES...", show_default=False),
     ] = None,
     layer: LayerOption = None,
+    fit: Annotated[
+        bool, typer.Option("--fit", help=english("help.option.vary.fit"), rich_help_panel=Panel.TRAINING.value)
+    ] = False,
     **options: Any,
 ) -> None:
     from rich.progress import Progress
@@ -533,6 +573,15 @@ def vary(
     from lstm_explorer.render.console import make_console
 
     asked = request(ctx, options)
+    training = {name: options[name] for name, _, _ in FIT_OPTIONS}
+    if fit:
+        if layer is not None:
+            raise UsageError(say("saved.layer_without_model", command="vary"))
+        _vary_fit(asked, argument, values, training)
+        return
+    given = [name for name, value in training.items() if value is not None]
+    if given:
+        raise UsageError(say("cli.fit_flag_without_fit", flag="--" + given[0].replace("_", "-")))
     err = make_console(asked.terminal, stderr=True)
     with Progress(
         console=err, transient=True, disable=asked.json_output or not err.is_terminal or asked.terminal.colour_off
@@ -566,6 +615,87 @@ def vary(
             swept.trained,
         )
     )
+
+
+def _vary_fit(asked: Request, argument: str, values: list[str] | None, training: dict[str, Any]) -> None:
+    from lstm_explorer import api
+
+    with training_progress(asked, "vary " + argument) as progress:
+        swept = api.vary_fit(argument, values, progress=progress, **asked.options, **training, **asked.arguments)
+    if asked.json_output:
+        from lstm_explorer.render.json_view import json_text
+
+        asked.deliver(json_text(swept.to_dict()))
+    else:
+        from lstm_explorer.render.fit_view import render_vary_fit
+
+        asked.deliver(draw=lambda console: render_vary_fit(swept, console))
+    if swept.interrupted:
+        raise Interrupted(interrupted())
+
+
+@contextlib.contextmanager
+def training_progress(asked: Request, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar with the time left on stderr, epoch by epoch (epochs × seeds × values): only on
+    a terminal, and never with --json."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from lstm_explorer.render.console import make_console
+
+    err = make_console(asked.terminal, stderr=True)
+    hidden = asked.json_output or not err.is_terminal or asked.terminal.colour_off
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True, disable=hidden) as bar:
+        task = bar.add_task(f"{say('fit.progress')} · {label}", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@command(cls=ExplorerCommand, help=english("help.command.fit"), lstm_flags=True, fit_flags=True)
+def fit(
+    ctx: typer.Context,
+    save: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="FILE.keras",
+            help=english("help.option.save"),
+            rich_help_panel=Panel.TRAINING.value,
+            show_default=False,
+        ),
+    ] = None,
+    plot: Annotated[
+        Optional[str],
+        typer.Option(help=english("help.option.fit.plot"), metavar="FILE.png", rich_help_panel=IO, show_default=False),
+    ] = None,
+    **options: Any,
+) -> None:
+    from lstm_explorer import api
+
+    asked = request(ctx, options)
+    training = {name: options[name] for name, _, _ in FIT_OPTIONS}
+    plot_path = None
+    if plot is not None:
+        from lstm_explorer.render.plot import check_target
+
+        plot_path = check_target(plot, asked.force)
+    with training_progress(asked, training["task"] or "next") as progress:
+        trained = api.fit(
+            save=save, force=asked.force, progress=progress, **asked.options, **training, **asked.arguments
+        )
+    if plot_path is not None and trained.runs and trained.runs[0].history:
+        from lstm_explorer.render.fit_plot import write_fit_plot
+
+        write_fit_plot(trained, plot_path, asked.force, asked.verbose)
+        sys.stderr.write(say("cli.fit_plot_written", path=plot_path) + "\n")
+    if asked.json_output:
+        from lstm_explorer.render.json_view import json_text
+
+        asked.deliver(json_text(trained.to_dict()))
+    else:
+        from lstm_explorer.render.fit_view import render_fit
+
+        asked.deliver(draw=lambda console: render_fit(trained, console))
+    if trained.interrupted:
+        raise Interrupted(interrupted())
 
 
 @command(cls=ExplorerCommand, help=english("help.command.code"), lstm_flags=True)

@@ -62,6 +62,9 @@ class Explanation:
     pytorch: str
     keras2to3: str
     try_it: str
+    # What the argument does to learning, and a fit / vary --fit command that shows it (see IN_TRAINING).
+    in_training: str | None = None
+    in_training_try: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -264,4 +267,6 @@ def explain(name: str, lang: str = "en") -> Explanation:
         pytorch=str(entry["pytorch"]),
         keras2to3=str(entry["keras2to3"]),
         try_it=str(entry["try"]),
+        in_training=None if "training" not in entry else str(entry["training"]),
+        in_training_try=None if "training_try" not in entry else str(entry["training_try"]),
     )

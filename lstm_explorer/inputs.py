@@ -203,6 +203,12 @@ def validate(array: np.ndarray, flag: str) -> np.ndarray:
         raise UsageError(say("inputs.rank", flag=flag, ndim=array.ndim, shape=array.shape))
     if array.ndim == 2:
         array = array[np.newaxis]
+    return finite_float32(array, flag)
+
+
+def finite_float32(array: np.ndarray, flag: str) -> np.ndarray:
+    """The array as float32, refused (naming the first bad entry) when empty, NaN or infinite, or
+    when a value overflows float32."""
     if 0 in array.shape:
         raise UsageError(say("inputs.empty_dimension", flag=flag, shape=array.shape))
     with np.errstate(over="ignore", invalid="ignore"):

@@ -115,17 +115,10 @@ def build(
         raise UsageError(say("run.implementation_one_crash"))
     keras.utils.set_random_seed(random_seed)
     configs = architecture.layer_configs(config)
-    several = len(configs) > 1
     inputs, given, sequence, call = model_inputs(keras, data)
     stack, read, produced = [], [], []
     try:
-        for k, layer_config in enumerate(configs, start=1):
-            suffix = f"_{k}" if several else ""
-            layer = keras.layers.LSTM(**keras_layer_kwargs(layer_config, keras), name=f"lstm{suffix}")
-            if architecture.bidirectional:
-                layer = keras.layers.Bidirectional(
-                    layer, merge_mode=architecture.keras_merge_mode, name=f"bidirectional{suffix}"
-                )
+        for layer in stack_layers(keras, configs, architecture):
             read.append(sequence)
             returned = layer(sequence, **call)
             stack.append(layer)
@@ -141,6 +134,23 @@ def build(
     model = keras.Model(given if len(given) > 1 else inputs, outputs)
     probe = keras.Model(given if len(given) > 1 else inputs, [*read, *produced, *outputs])
     return Built(model, probe, stack, configs, head)
+
+
+def stack_layers(keras: ModuleType, configs: list[LSTMConfig], architecture: Architecture) -> list[Any]:
+    """One LSTM per configuration, bottom first, each in a Bidirectional when asked, named as the
+    views name them (lstm, lstm_2, …; bidirectional, bidirectional_2, …). Made in this order, so the
+    seed gives every layer the same weights wherever the stack is built."""
+    several = len(configs) > 1
+    layers = []
+    for k, layer_config in enumerate(configs, start=1):
+        suffix = f"_{k}" if several else ""
+        layer = keras.layers.LSTM(**keras_layer_kwargs(layer_config, keras), name=f"lstm{suffix}")
+        if architecture.bidirectional:
+            layer = keras.layers.Bidirectional(
+                layer, merge_mode=architecture.keras_merge_mode, name=f"bidirectional{suffix}"
+            )
+        layers.append(layer)
+    return layers
 
 
 def _refused(error: Exception, architecture: Architecture) -> Exception:

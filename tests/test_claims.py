@@ -8,7 +8,7 @@ import pkgutil
 
 import pytest
 
-from lstm_explorer.catalogue import EXPLAINED
+from lstm_explorer.catalogue import EXPLAINED, IN_TRAINING
 from lstm_explorer.explanations import texts
 
 import claims
@@ -29,6 +29,8 @@ def _parts() -> list[tuple[str, str, int | None]]:
     parts = []
     for argument in EXPLAINED:
         for section in SECTIONS:
+            if section == "training" and argument.name not in IN_TRAINING:
+                continue
             value = EN[argument.name][section]
             parts += (
                 [(argument.name, section, k) for k in range(len(value))]

@@ -98,7 +98,8 @@ def test_help_groups_flags_in_panels(invoke):
     result = invoke("--help")
     assert result.exit_code == 0
     for panel in Panel:
-        assert panel.value in result.stdout
+        assert (panel.value in result.stdout) is (panel is not Panel.TRAINING)
+    assert Panel.TRAINING.value in invoke("fit", "--help").stdout
     for argument in ARGUMENTS:
         assert argument.flag in result.stdout
 

@@ -46,7 +46,7 @@ def _interrupted_at(phase: str, args: list[str], marker: Path) -> tuple[int, byt
     return process.returncode, stdout, stderr
 
 
-@pytest.mark.parametrize("phase", checkpoint.PHASES)
+@pytest.mark.parametrize("phase", [phase for phase in checkpoint.PHASES if phase != "epoch"])
 def test_ctrl_c_prints_one_line_and_exits_130(tmp_path, phase):
     """Ctrl-C while TensorFlow imports, right after the layer's call, and while the file is being written."""
     folder = tmp_path / "out"

@@ -95,6 +95,10 @@ def render_explanation(item: Explanation, lang: str, out: Writer) -> None:
     section(h["pytorch"], item.pytorch)
     section(h["keras2to3"], item.keras2to3)
     section(h["try"], item.try_it, "command")
+    if item.in_training is not None:
+        section(h["in_training"], item.in_training)
+        if item.in_training_try is not None:
+            out.paragraph(item.in_training_try, "command")
 
 
 def render_error(error: ErrorExplanation, lang: str, out: Writer) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from lstm_explorer.architecture import Architecture
 from lstm_explorer.catalogue import ARGUMENTS
 from lstm_explorer.config import LSTMConfig
 from lstm_explorer.engine import NamedArray, RunResult, SweepRow, gate_columns, sweep_note
@@ -134,9 +135,13 @@ def _layers_document(result: RunResult) -> list[dict[str, object]]:
 
 
 def _model_document(result: RunResult) -> dict[str, object]:
-    model = result.architecture
+    return model_document(result.architecture, result.config)
+
+
+def model_document(model: Architecture, config: LSTMConfig) -> dict[str, object]:
+    """The model around the LSTM: each layer's units, Bidirectional and its merge mode, the head."""
     return {
-        "layers": list(model.units(result.config)),
+        "layers": list(model.units(config)),
         "bidirectional": model.bidirectional,
         "merge_mode": model.merge_mode if model.bidirectional else None,
         "dense": None if model.dense is None else {"units": model.dense.units, "activation": model.dense.activation},

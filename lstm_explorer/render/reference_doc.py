@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lstm_explorer.catalogue import ARGUMENTS, REQUIRED, Kind
 
-COMMANDS = ((), ("run",), ("trace",), ("vary",), ("code",), ("explain",))
+COMMANDS = ((), ("run",), ("trace",), ("vary",), ("fit",), ("code",), ("explain",))
 WIDTH = 100
 
 

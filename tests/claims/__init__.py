@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from typer.testing import CliRunner
 
-SECTIONS = ("pitfalls", "values", "keras2to3")
+# "training": the "In training" paragraph, which only the IN_TRAINING pages have.
+SECTIONS = ("pitfalls", "values", "keras2to3", "training")
 
 
 def keras_module():
