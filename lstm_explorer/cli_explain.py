@@ -37,7 +37,7 @@ def explain(
 
     terminal = ctx.find_root().obj
     lang = terminal.lang if lang is None else lang.strip().lower()
-    explaining.texts(lang)
+    explaining.checked_language(lang)
     if argument is None:
         if json_output:
             sys.stdout.write(json.dumps({"arguments": explaining.overview(lang)}, ensure_ascii=False, indent=2) + "\n")

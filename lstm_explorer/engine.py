@@ -24,21 +24,17 @@ from lstm_explorer.effects import Context, Effect, cudnn_conditions, demonstrate
 from lstm_explorer.errors import ExplorerError, RunFailure, UsageError
 from lstm_explorer.inputs import InputData
 from lstm_explorer.language import say
+from lstm_explorer.limits import COMPILE_FROM_TIMESTEPS, LEAN_TRACE_BYTES
 from lstm_explorer.masks import fully_masked, outcomes
 from lstm_explorer.quiet import muted
 from lstm_explorer.reference import Step, Steps, compare, lstm_forward
 from lstm_explorer.specs import Spec
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-# From this many timesteps on, calls and traces run compiled (see `compiled`).
-COMPILE_FROM_TIMESTEPS = 100
 # How far a compiled call or trace may be from the eager one, relative to the value: TensorFlow's
 # graph optimiser may fuse some activations (relu, hard_sigmoid) with the ops around them, which
 # rounds the last bit of a float32 differently. With tanh and sigmoid the two are equal bit for bit.
 COMPILED_RTOL = 1e-6
-# Above this many bytes of gates (z and i, f, c̃, o of every sample and step), a compiled trace keeps
-# the gates of the traced sample only (see `trace_steps`).
-LEAN_TRACE_BYTES = 64 * 2**20
 # Samples the NumPy check computes at a time.
 REFERENCE_CHUNK = 32
 # Timesteps a compiled trace steps through per call of its graph, at most, and the most memory one

@@ -30,7 +30,7 @@ from lstm_explorer.catalogue import (
 from lstm_explorer.errors import UsageError, shorten
 from lstm_explorer.keras_doc import KerasDoc, read_keras_doc
 from lstm_explorer.language import LANGUAGES as LANGUAGES
-from lstm_explorer.language import TEXTS_DIR, UnknownLanguage, checked, say, speaking
+from lstm_explorer.language import TEXTS_DIR, UnknownLanguage, checked, page, say, speaking
 from lstm_explorer.language import texts as language_texts
 
 
@@ -120,12 +120,12 @@ def display_default(argument: Argument | Related, lang: str = "en") -> str:
 
 def kind_name(kind: Kind, lang: str = "en") -> str:
     """How a value is written, in the reader's language (the catalogue holds the English)."""
-    return kind.value if lang == "en" else str(texts(lang)["kinds"][kind.name.lower()])
+    return kind.value if lang == "en" else str(page(checked_language(lang), "kinds")[kind.name.lower()])
 
 
 def panel_name(panel: Panel, lang: str = "en") -> str:
     """The `--help` panel an argument sits in, in the reader's language."""
-    return panel.value if lang == "en" else str(texts(lang)["panels"][panel.name.lower()])
+    return panel.value if lang == "en" else str(page(checked_language(lang), "panels")[panel.name.lower()])
 
 
 def summary(argument: Argument | Related, lang: str = "en") -> str:
@@ -247,8 +247,7 @@ def _items(value: object) -> list[object]:
 
 def explain(name: str, lang: str = "en") -> Explanation:
     argument = resolve_page(name)
-    table = texts(lang)
-    entry = table[argument.name]
+    entry = page(checked_language(lang), argument.name)
     return Explanation(
         name=argument.name,
         lang=lang,
@@ -258,7 +257,7 @@ def explain(name: str, lang: str = "en") -> Explanation:
         kind=kind_name(argument.kind, lang),
         summary=summary(argument, lang),
         keras_says=keras_says(argument),
-        equations=str(table["equations"]["text"]).strip(),
+        equations=str(page(checked_language(lang), "equations")["text"]).strip(),
         what=str(entry["what"]),
         shapes=str(entry["shapes"]),
         values=str(entry["values"]),

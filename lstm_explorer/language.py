@@ -66,6 +66,21 @@ def texts(lang: str) -> dict[str, dict[str, object]]:
 
 
 @functools.cache
+def page(lang: str, name: str) -> dict[str, object]:
+    """One table of the pages half (an argument's page, `panels`, `kinds`, `equations`), parsed on
+    its own: `explain` shows one page, and parsing all of them is a good part of its start-up."""
+    chunks = {}
+    for part in re.split(r"(?m)^(?=\[)", _halves(lang)[0]):
+        match = re.match(r"\[(\w+)\]", part)
+        if match is not None:
+            chunks[match.group(1)] = part
+    if name not in chunks:
+        raise KeyError(name)
+    table: dict[str, object] = tomllib.loads(chunks[name])[name]
+    return table
+
+
+@functools.cache
 def _chunks(lang: str) -> dict[str, str]:
     """The messages half of a language file cut at each `[messages.<section>]` table, by section."""
     chunks: dict[str, str] = {}

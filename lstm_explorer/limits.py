@@ -29,6 +29,8 @@ BYTES_PER_WEIGHT = 40
 # for the whole batch), the float64 reference and the outputs.
 BYTES_PER_ACTIVATION = 192
 BYTES_PER_ACTIVATION_UNTRACED = 64
+# A long, wide batch's trace is lean (see `lean_trace`): ≈ 26 bytes were measured at 256 × 200 × 128.
+BYTES_PER_ACTIVATION_LEAN = 64
 BYTES_PER_ACTIVATION_EFFECTS = 128
 # Per timestep, whatever the width: the trace's Step objects and the compiled loop's bookkeeping
 # (≈ 12 KiB a step were measured at 10,000 steps of one sample, of which the activations above cover
@@ -41,6 +43,12 @@ BYTES_PER_JSON_VALUE = 256
 # Reading a text file: every character may become part of a Python float in a nested list.
 BYTES_PER_TEXT_FILE_BYTE = 16
 BYTES_PER_NPY_FILE_BYTE = 3
+
+# From this many timesteps on, the layer's calls and the trace run compiled (engine.compiled).
+COMPILE_FROM_TIMESTEPS = 100
+# Above this many bytes of gates (z and i, f, c̃, o of every sample and step), a compiled trace keeps
+# the gates of the traced sample only (engine.trace_steps).
+LEAN_TRACE_BYTES = 64 * 2**20
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([kmgt]?)(i?b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
@@ -133,6 +141,8 @@ def estimate(
     weights = 4 * u * (f + u + int(use_bias))
     steps = b * t * u
     per_step = BYTES_PER_ACTIVATION if trace else BYTES_PER_ACTIVATION_UNTRACED
+    if trace and lean_trace(b, t, u):
+        per_step = BYTES_PER_ACTIVATION_LEAN
     parts = [
         ("weights", weights * BYTES_PER_WEIGHT),
         ("activations", steps * (per_step + (BYTES_PER_ACTIVATION_EFFECTS if effects else 0)) + t * BYTES_PER_TIMESTEP),
@@ -144,6 +154,12 @@ def estimate(
         emitted = b * t * f + weights + sequences * steps + 3 * b * u + (t * (f + 9 * u) if trace else 0)
         parts.append(("JSON", emitted * BYTES_PER_JSON_VALUE))
     return Estimate(tuple(parts))
+
+
+def lean_trace(batch: int, timesteps: int, units: int) -> bool:
+    """Whether the trace of this shape keeps the gates of one sample only (compiled, and the gates of
+    every sample over LEAN_TRACE_BYTES)."""
+    return timesteps >= COMPILE_FROM_TIMESTEPS and batch > 1 and batch * timesteps * 8 * units * 4 > LEAN_TRACE_BYTES
 
 
 def check(needed: Estimate, bound: int | None, what: str | None = None) -> None:
