@@ -64,7 +64,6 @@ class Plan:
     data: TaskData
     settings: Settings
     seeds: list[int]
-    random_seed: int
     notes: tuple[str, ...] = ()
 
 
@@ -228,7 +227,7 @@ def plan(options: DataOptions, random_seed: int, train_settings: Settings, state
     if stateful:
         data, notes = _whole_batches(data, train_settings.batch_size)
     seeds = [random_seed + r for r in range(repeats)]
-    return Plan(data, train_settings, seeds, random_seed, notes)
+    return Plan(data, train_settings, seeds, notes)
 
 
 def _check_generated(task: str | None, samples: object, timesteps: object, features: object, bound: int | None) -> None:

@@ -298,7 +298,7 @@ def test_the_verdict_says_so_only_when_the_seeds_agree():
             runs.append(run)
         return FitRow(label, None, runs)  # type: ignore[arg-type]
 
-    plan = Plan(data, Settings(1, 32, 0.01), [0, 1, 2, 3, 4], 0)
+    plan = Plan(data, Settings(1, 32, 0.01), [0, 1, 2, 3, 4])
     clear = FitVary("x", None, plan, [row("a", [0.10, 0.20, 0.30, 0.40, 0.50]), row("b", [0.2, 0.31, 0.39, 0.52, 0.6])])  # type: ignore[arg-type]
     assert clear.verdict.clear and verdict_text(clear).startswith("a gives a lower final validation loss")
     noisy = FitVary("x", None, plan, [row("a", [0.1, 0.5, 0.2, 0.6, 0.3]), row("b", [0.4, 0.2, 0.5, 0.1, 0.6])])  # type: ignore[arg-type]
