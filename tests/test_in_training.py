@@ -15,8 +15,9 @@ from lstm_explorer.language import say, speaking
 import claims
 
 FIELDS = ("training", "training_try")
-# What the test run appends: tiny sizes, so each training takes a second or two.
-TINY = ("--epochs", "2", "--samples", "64", "--json")
+# The sizes the test runs a command at (put in place of the command's own, or added), so that each
+# training takes a second or two; --repeats only where the command has it.
+TINY = (("--repeats", "2"), ("--epochs", "2"), ("--samples", "64"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -39,12 +40,13 @@ def tiny(command: str) -> list[str]:
     words = shlex.split(command)
     assert words[0] == "lstm-explore" and words[1] in ("fit", "vary"), command
     words = words[1:]
-    if "--repeats" in words:
-        at = words.index("--repeats")
-        words[at + 1] = "2"
-    for flag in ("--epochs", "--samples", "--json"):
-        assert flag not in words, (command, flag)
-    return [*words, *TINY]
+    for flag, value in TINY:
+        if flag in words:
+            words[words.index(flag) + 1] = value
+        elif flag != "--repeats":
+            words += [flag, value]
+    assert "--json" not in words, command
+    return [*words, "--json"]
 
 
 @pytest.mark.parametrize("name", IN_TRAINING)
