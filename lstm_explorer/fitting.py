@@ -357,7 +357,10 @@ def run_vary(
 
 
 def check_head(architecture: Architecture, data: TaskData) -> None:
-    """A --dense head is the model's output: it must have the target's size (without one, fit adds it)."""
+    """A --dense head is the model's output: it must have the target's size (without one, fit adds it);
+    and it takes one tensor, which Bidirectional without a merge mode does not give."""
+    if architecture.bidirectional and architecture.keras_merge_mode is None:
+        raise UsageError(say("fit.merge_none"))
     if architecture.dense is not None and architecture.dense.units != data.target_size:
         raise UsageError(say("fit.dense_size", units=architecture.dense.units, size=data.target_size, task=data.name))
 

@@ -271,6 +271,7 @@ CASES = [
     (["fit", "--return-sequences"], 2, "--return-sequences: the next target has one vector per sample"),
     (["fit", "--task", "delay", "--no-return-sequences"], 2, "--no-return-sequences: the delay target"),
     (["fit", "--dense", "3"], 2, "--dense 3: the head is the model's output"),
+    (["fit", "--bidirectional", "--merge-mode", "none"], 2, "--merge-mode none returns two tensors, and fit's"),
     (["fit", "--lengths", "10"], 2, "--lengths is for a single call"),
     (["fit", "--initial-h", "0.5"], 2, "--initial-h is for a single call"),
     (["fit", "--training"], 2, "--training is for a single call; fit always trains"),

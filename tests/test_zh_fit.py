@@ -352,6 +352,10 @@ def files(tmp_path_factory):
         (["fit", "--input", "{x}", "--target", "{y}", "--samples", "9"], "--samples：尺寸由文件决定"),
         (["fit", "--stateful", "--batch-size", "16", "--samples", "16"], "但训练样本有 12 个、验证样本有 4 个"),
         (["fit", "--dense", "3"], "--dense 3：输出头就是模型的输出，而 next 的目标每次预测有 2 个值；请用 --dense 2"),
+        (
+            ["fit", "--bidirectional", "--merge-mode", "none"],
+            "--merge-mode none 返回两个张量，而 fit 的 Dense 输出头只接受一个",
+        ),
         (["fit", "--max-memory", "1M"], "训练这个模型：除 TensorFlow 本身外还需要"),
         (["vary", "layers", "2", "3", "--fit"], "不支持 vary layers --fit；--fit 只改变 LSTM 自身的参数"),
         (["vary", "dropout", "0", "0.3", "--epochs", "2"], "--epochs 是训练用的标志：加上 --fit 来训练每个取值"),
