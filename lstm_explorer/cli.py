@@ -70,6 +70,18 @@ def _keyword(name: str, annotation: Any, default: object) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
 
+def _optional(name: str, python_type: Any, metavar: str | None, panel: str) -> inspect.Parameter:
+    """A flag named after `name` that is None unless given, with its help from the language file."""
+    option = typer.Option(
+        "--" + name.replace("_", "-"),
+        metavar=metavar,
+        rich_help_panel=panel,
+        show_default=False,
+        help=english(f"help.option.{name}"),
+    )
+    return _keyword(name, Annotated[Optional[python_type], option], None)
+
+
 # The flags that shape the layer's call (and the Masking layer in front): name, type, metavar.
 CALL_OPTIONS: tuple[tuple[str, type, str | None], ...] = (
     ("lengths", str, "N,N,…"),
@@ -95,14 +107,13 @@ def _model_parameters() -> list[inspect.Parameter]:
     model = Panel.MODEL.value
     parameters = []
     for name, python_type, metavar in MODEL_OPTIONS:
-        flag = "--" + name.replace("_", "-")
-        help_text = english(f"help.option.{name}")
         if python_type is bool:
-            option = typer.Option(flag, help=help_text, rich_help_panel=model)
+            option = typer.Option(
+                "--" + name.replace("_", "-"), help=english(f"help.option.{name}"), rich_help_panel=model
+            )
             parameters.append(_keyword(name, Annotated[bool, option], False))
             continue
-        option = typer.Option(flag, metavar=metavar, help=help_text, rich_help_panel=model, show_default=False)
-        parameters.append(_keyword(name, Annotated[Optional[str], option], None))
+        parameters.append(_optional(name, str, metavar, model))
     return parameters
 
 
@@ -120,24 +131,7 @@ FIT_OPTIONS: tuple[tuple[str, type, str | None], ...] = (
 
 
 def _fit_parameters() -> list[inspect.Parameter]:
-    panel = Panel.TRAINING.value
-    return [
-        _keyword(
-            name,
-            Annotated[
-                Optional[python_type],
-                typer.Option(
-                    "--" + name.replace("_", "-"),
-                    metavar=metavar,
-                    help=english(f"help.option.{name}"),
-                    rich_help_panel=panel,
-                    show_default=False,
-                ),
-            ],
-            None,
-        )
-        for name, python_type, metavar in FIT_OPTIONS
-    ]
+    return [_optional(name, python_type, metavar, Panel.TRAINING.value) for name, python_type, metavar in FIT_OPTIONS]
 
 
 def _panel(flag: str) -> str:
@@ -154,20 +148,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
     io = Panel.IO.value
     return [
         *(
-            _keyword(
-                name,
-                Annotated[
-                    Optional[str],
-                    typer.Option(
-                        "--" + name.replace("_", "-"),
-                        metavar=metavar,
-                        rich_help_panel=Panel.MODEL.value,
-                        show_default=False,
-                        help=english(f"help.option.{name}"),
-                    ),
-                ],
-                None,
-            )
+            _optional(name, str, metavar, Panel.MODEL.value)
             for name, metavar in (("model", "FILE.keras"), ("from_code", "CODE|FILE.py"))
         ),
         _keyword(
@@ -211,20 +192,7 @@ def _shared_parameters() -> list[inspect.Parameter]:
             False,
         ),
         *(
-            _keyword(
-                name,
-                Annotated[
-                    Optional[python_type],
-                    typer.Option(
-                        "--" + name.replace("_", "-"),
-                        metavar=metavar,
-                        rich_help_panel=_panel("--" + name.replace("_", "-")),
-                        show_default=False,
-                        help=english(f"help.option.{name}"),
-                    ),
-                ],
-                None,
-            )
+            _optional(name, python_type, metavar, _panel("--" + name.replace("_", "-")))
             for name, python_type, metavar in CALL_OPTIONS
         ),
         _keyword(

@@ -69,23 +69,27 @@ def texts(lang: str) -> dict[str, dict[str, object]]:
 def page(lang: str, name: str) -> dict[str, object]:
     """One table of the pages half (an argument's page, `panels`, `kinds`, `equations`), parsed on
     its own: `explain` shows one page, and parsing all of them is a good part of its start-up."""
-    chunks = {}
-    for part in re.split(r"(?m)^(?=\[)", _halves(lang)[0]):
-        match = re.match(r"\[(\w+)\]", part)
-        if match is not None:
-            chunks[match.group(1)] = part
-    if name not in chunks:
-        raise KeyError(name)
-    table: dict[str, object] = tomllib.loads(chunks[name])[name]
+    table: dict[str, object] = tomllib.loads(_pages(lang)[name])[name]
     return table
+
+
+@functools.cache
+def _pages(lang: str) -> dict[str, str]:
+    """The pages half of a language file cut at each table's header line, by table."""
+    return _cut(_halves(lang)[0], r"(?m)^(?=\[\w+\]\s*$)", r"\[(\w+)\]")
 
 
 @functools.cache
 def _chunks(lang: str) -> dict[str, str]:
     """The messages half of a language file cut at each `[messages.<section>]` table, by section."""
+    return _cut(_halves(lang)[1], r"(?m)^(?=\[messages\.)", r"\[messages\.(\w+)\]")
+
+
+def _cut(text: str, before: str, header: str) -> dict[str, str]:
+    """`text` split where `before` matches, each part filed under the name `header` finds at its start."""
     chunks: dict[str, str] = {}
-    for part in re.split(r"(?m)^(?=\[messages\.)", _halves(lang)[1]):
-        match = re.match(r"\[messages\.(\w+)\]", part)
+    for part in re.split(before, text):
+        match = re.match(header, part)
         if match is not None:
             chunks[match.group(1)] = chunks.get(match.group(1), "") + part
     return chunks

@@ -54,6 +54,7 @@ class Epoch:
 class Snapshot:
     """The model measured on the validation set at one moment (before or after training)."""
 
+    samples: int  # the validation samples measured
     gates: dict[str, float]  # mean of i, f, c̃ and o over samples, steps and units (first LSTM)
     saturated: float  # share of i, f and o within SATURATION_MARGIN of 0 or 1
     weights: dict[str, float]  # root mean square of each of the first LSTM's weights
@@ -240,31 +241,19 @@ def _fit(
 
 
 def _reset(model: Any) -> None:
-    for layer in model.layers:
-        if getattr(layer, "stateful", False):
-            layer.reset_state()
-        for inner in (getattr(layer, "forward_layer", None), getattr(layer, "backward_layer", None)):
-            if inner is not None and inner.stateful:
-                inner.reset_state()
-
-
-def first_lstm(model: Any) -> Any:
-    """The first LSTM layer (a Bidirectional's forward half), the one whose gates and weights are measured."""
-    for layer in model.layers:
-        if hasattr(layer, "forward_layer"):
-            return layer.forward_layer
-        if layer.__class__.__name__ == "LSTM":
-            return layer
-    raise AssertionError("the model has no LSTM")
+    for lstm in _lstm_layers(model):
+        if lstm.stateful:
+            lstm.reset_state()
 
 
 def measure(keras: ModuleType, tf: ModuleType, model: Any, data: TaskData) -> Snapshot:
     """Gates, weights and the gradient's reach on the first MEASURED_SAMPLES validation samples."""
     from lstm_explorer.engine import trace_steps
 
-    stateful = any(getattr(layer, "stateful", False) for layer in _lstm_layers(model))
+    lstms = _lstm_layers(model)
+    stateful = any(lstm.stateful for lstm in lstms)
     x, y = _measured(data, model)
-    lstm = first_lstm(model)
+    lstm = lstms[0]  # the first LSTM (a Bidirectional's forward half) is the one measured
     if stateful:
         _reset(model)
     steps = trace_steps(keras, lstm, x)
@@ -283,17 +272,15 @@ def measure(keras: ModuleType, tf: ModuleType, model: Any, data: TaskData) -> Sn
     reach = gradient_reach(tf, model, x, y)
     if stateful:
         _reset(model)
-    return Snapshot(gates, float(near.mean()), weights, forget, reach)
+    return Snapshot(len(x), gates, float(near.mean()), weights, forget, reach)
 
 
 def _lstm_layers(model: Any) -> list[Any]:
-    found = []
-    for layer in model.layers:
-        if hasattr(layer, "forward_layer"):
-            found += [layer.forward_layer, layer.backward_layer]
-        elif layer.__class__.__name__ == "LSTM":
-            found.append(layer)
-    return found
+    """Every LSTM of the model, bottom first, a Bidirectional's two halves included."""
+    from lstm_explorer.network import lstm_directions
+
+    wrapped = [layer for layer in model.layers if hasattr(layer, "forward_layer") or type(layer).__name__ == "LSTM"]
+    return [lstm for layer in wrapped for _, lstm in lstm_directions(layer)]
 
 
 def _measured(data: TaskData, model: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -332,8 +319,11 @@ def penalty(model: Any, data: TaskData, batch_size: int, config: LSTMConfig) -> 
     if stateful:
         _reset(model)
     plain = float(np.mean(np.square(predicted.astype(np.float64) - data.y_train)))
-    regularized = any(config[name] is not None for name in REGULARIZERS)
-    return Penalty(max(loss - plain, 0.0) if regularized else 0.0, loss)
+    return Penalty(max(loss - plain, 0.0) if regularized(config) else 0.0, loss)
+
+
+def regularized(config: LSTMConfig) -> bool:
+    return any(config[name] is not None for name in REGULARIZERS)
 
 
 def constraint_checks(keras: ModuleType, model: Any, config: LSTMConfig) -> list[ConstraintCheck]:

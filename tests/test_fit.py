@@ -288,7 +288,7 @@ def test_the_verdict_says_so_only_when_the_seeds_agree():
     from lstm_explorer.render.fit_view import verdict_text
     from lstm_explorer.training import Epoch, Settings, Snapshot, Training
 
-    snapshot = Snapshot({}, 0.0, {}, None, np.ones(3))
+    snapshot = Snapshot(3, {}, 0.0, {}, None, np.ones(3))
     data = tasks.make("next", samples=16)
 
     def row(label: str, losses: list[float]) -> FitRow:

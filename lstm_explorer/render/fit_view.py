@@ -94,11 +94,11 @@ def epoch_means(runs: list[Training]) -> list[tuple[int, float, float, float]]:
     return rows
 
 
-def _shown_epochs(count: int) -> list[int]:
-    """Every epoch up to MAX_EPOCH_ROWS; else evenly spaced ones, the first and the last included."""
-    if count <= MAX_EPOCH_ROWS:
+def _evenly(count: int, most: int) -> list[int]:
+    """Every index up to `most`; else `most` evenly spaced ones, the first and the last included."""
+    if count <= most:
         return list(range(count))
-    return sorted({round(k * (count - 1) / (MAX_EPOCH_ROWS - 1)) for k in range(MAX_EPOCH_ROWS)})
+    return sorted({round(k * (count - 1) / (most - 1)) for k in range(most)})
 
 
 def _loss_table(fit: Fit) -> Table:
@@ -108,11 +108,11 @@ def _loss_table(fit: Fit) -> Table:
     for key in ("column_epoch", "column_loss", "column_val_loss", "column_seconds"):
         table.add_column(say(f"fit.{key}"), justify="right")
     means = epoch_means(runs)
-    for k in _shown_epochs(len(means)):
+    for k in _evenly(len(means), MAX_EPOCH_ROWS):
         epoch, loss, val_loss, seconds = means[k]
         table.add_row(str(epoch), f"{loss:.4g}", f"{val_loss:.4g}", f"{seconds:.2f}")
     if len(means) > MAX_EPOCH_ROWS:
-        table.caption = say("fit.rows_elided", shown=len(_shown_epochs(len(means))), epochs=len(means))
+        table.caption = say("fit.rows_elided", shown=len(_evenly(len(means), MAX_EPOCH_ROWS)), epochs=len(means))
     return table
 
 
@@ -206,12 +206,11 @@ def final_lines(finals: list[tuple[int, float]], data: TaskData) -> list[str]:
     return lines
 
 
-def _measures_table(run: Training, samples: int) -> Table | None:
+def _measures_table(run: Training) -> Table | None:
     if run.before is None or run.after is None:
         return None
-    table = Table(
-        title=say("fit.measures_title", seed=run.seed, samples=samples), title_justify="left", box=box.SIMPLE_HEAD
-    )
+    title = say("fit.measures_title", seed=run.seed, samples=run.before.samples)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     for key in ("column_measure", "column_before", "column_after"):
         table.add_column(say(f"fit.{key}"), justify="left" if key == "column_measure" else "right")
     before, after = run.before, run.after
@@ -225,12 +224,6 @@ def _measures_table(run: Training, samples: int) -> Table | None:
     return table
 
 
-def _reach_rows(length: int) -> list[int]:
-    if length <= MAX_REACH_ROWS:
-        return list(range(length))
-    return sorted({round(k * (length - 1) / (MAX_REACH_ROWS - 1)) for k in range(MAX_REACH_ROWS)})
-
-
 def _reach(run: Training, console: Console) -> None:
     if run.before is None or run.after is None:
         return
@@ -238,7 +231,7 @@ def _reach(run: Training, console: Console) -> None:
     table.add_column("t", justify="right")
     table.add_column(say("fit.column_before"), justify="right")
     table.add_column(say("fit.column_after"), justify="right")
-    for t in _reach_rows(len(run.before.reach)):
+    for t in _evenly(len(run.before.reach), MAX_REACH_ROWS):
         table.add_row(str(t), f"{run.before.reach[t]:.3g}", f"{run.after.reach[t]:.3g}")
     console.print(table)
     for key, snapshot in (("fit.reach_before", run.before), ("fit.reach_after", run.after)):
@@ -277,7 +270,7 @@ def render_fit(fit: Fit, console: Console) -> None:
     for check in first.constraints:
         key = "fit.constraint_holds" if check.holds else "fit.constraint_broken"
         console.print(say(key, argument=check.argument, spec=check.spec, change=check.max_change), highlight=False)
-    measures = _measures_table(first, min(len(fit.plan.data.x_val), _measured_count(fit)))
+    measures = _measures_table(first)
     if measures is not None:
         console.print(measures)
     _reach(first, console)
@@ -290,16 +283,10 @@ def render_fit(fit: Fit, console: Console) -> None:
     _interrupted(fit.interrupted, fit.epochs_done, fit.plan.settings.epochs * len(fit.plan.seeds), console)
 
 
-def _measured_count(fit: Fit) -> int:
-    from lstm_explorer.training import MEASURED_SAMPLES
-
-    return fit.plan.settings.batch_size if fit.config["stateful"] else MEASURED_SAMPLES
-
-
 def _regularized(fit: Fit) -> bool:
-    from lstm_explorer.training import REGULARIZERS
+    from lstm_explorer.training import regularized
 
-    return any(fit.config[name] is not None for name in REGULARIZERS)
+    return regularized(fit.config)
 
 
 def _interrupted(interrupted: bool, done: int, total: int, console: Console) -> None:
