@@ -208,6 +208,34 @@ def _import_keras() -> tuple[ModuleType, ModuleType]:
     return keras, tf
 
 
+def seed(keras: ModuleType, random_seed: int) -> None:
+    """What `keras.utils.set_random_seed(random_seed)` does, except that TensorFlow's global seed is
+    set only when it holds another value.
+
+    Setting TensorFlow's seed empties its cache of op kernels (`Context._set_global_seed` in
+    tensorflow/python/eager/context.py), so the next layer's first call rebuilds every kernel it runs:
+    about 40 % of each row of a `vary` that seeds once per row. Keras 3 takes its randomness from
+    Python's `random` (each initializer's and SeedGenerator's seed) and from stateless TensorFlow ops,
+    never from TensorFlow's global seed, so leaving an equal seed in place changes no number
+    (tests/test_seed.py builds and calls layers both ways and compares them bit for bit).
+    """
+    from tensorflow.python.eager import context
+
+    if context.global_seed() != random_seed:
+        keras.utils.set_random_seed(random_seed)
+        return
+    import random
+
+    from keras.src.backend.common import global_state
+    from keras.src.random import seed_generator
+    from keras.src.utils import rng_utils
+
+    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, random_seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(random_seed)
+    np.random.seed(random_seed)
+
+
 def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None, flag: str | None = None) -> Any:
     """Instantiate Keras's own class of that name, after checking the arguments against its signature.
 
@@ -345,7 +373,7 @@ def _build(
     _check_cudnn_request(config, tf, data.mask)
     if implementation_one_crashes(config, training):
         raise UsageError(say("run.implementation_one_crash"))
-    keras.utils.set_random_seed(random_seed)
+    seed(keras, random_seed)
     kwargs = keras_layer_kwargs(config, keras)
     try:
         layer = keras.layers.LSTM(**kwargs, name="lstm")

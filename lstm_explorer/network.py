@@ -43,6 +43,7 @@ from lstm_explorer.engine import (
     keras_layer_kwargs,
     model_inputs,
     param_count,
+    seed,
     trace_steps,
 )
 from lstm_explorer.errors import RunFailure, UsageError
@@ -113,7 +114,7 @@ def build(
     _check_cudnn_request(config, tf, data.mask)
     if implementation_one_crashes(config, training):
         raise UsageError(say("run.implementation_one_crash"))
-    keras.utils.set_random_seed(random_seed)
+    seed(keras, random_seed)
     configs = architecture.layer_configs(config)
     inputs, given, sequence, call = model_inputs(keras, data)
     stack, read, produced = [], [], []
