@@ -209,31 +209,29 @@ def _import_keras() -> tuple[ModuleType, ModuleType]:
 
 
 def seed(keras: ModuleType, random_seed: int) -> None:
-    """What `keras.utils.set_random_seed(random_seed)` does, except that TensorFlow's global seed is
-    set only when it holds another value.
+    """`keras.utils.set_random_seed(random_seed)`, except that TensorFlow's global seed is not set
+    again when it already holds `random_seed`.
 
     Setting TensorFlow's seed empties its cache of op kernels (`Context._set_global_seed` in
     tensorflow/python/eager/context.py), so the next layer's first call rebuilds every kernel it runs:
-    about 40 % of each row of a `vary` that seeds once per row. Keras 3 takes its randomness from
+    about 40 % of each row of a `vary`, which seeds once per row. Keras 3 takes its randomness from
     Python's `random` (each initializer's and SeedGenerator's seed) and from stateless TensorFlow ops,
     never from TensorFlow's global seed, so leaving an equal seed in place changes no number
-    (tests/test_seed.py builds and calls layers both ways and compares them bit for bit).
+    (tests/test_seed.py builds and calls layers both ways and compares them bit for bit). Keras's own
+    function still does the rest, whatever else its version resets.
     """
+    import tensorflow as tf
     from tensorflow.python.eager import context
 
     if context.global_seed() != random_seed:
         keras.utils.set_random_seed(random_seed)
         return
-    import random
-
-    from keras.src.backend.common import global_state
-    from keras.src.random import seed_generator
-    from keras.src.utils import rng_utils
-
-    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, random_seed)
-    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
-    random.seed(random_seed)
-    np.random.seed(random_seed)
+    set_seed = tf.random.set_seed
+    tf.random.set_seed = lambda _: None
+    try:
+        keras.utils.set_random_seed(random_seed)
+    finally:
+        tf.random.set_seed = set_seed
 
 
 def _resolve_spec(keras: ModuleType, argument_name: str, spec: Spec | None, flag: str | None = None) -> Any:
